@@ -1,0 +1,21 @@
+// GradMode: whether ops record themselves on the tape. `using (GradMode.NoGrad()) { ... }` turns recording
+// off on this thread (inference, optimizer updates, gradient computations themselves).
+namespace SharpLM.Tensors.Autograd;
+
+/// <summary>Thread-local switch for gradient recording.</summary>
+public static class GradMode
+{
+    [ThreadStatic] private static int _disabledDepth;
+
+    /// <summary>True when ops record on the tape.</summary>
+    public static bool Enabled => _disabledDepth == 0;
+
+    /// <summary>Disables recording until the returned handle is disposed.</summary>
+    public static NoGradScope NoGrad() { _disabledDepth++; return new NoGradScope(); }
+
+    /// <summary>Handle returned by <see cref="NoGrad"/>.</summary>
+    public readonly struct NoGradScope : IDisposable
+    {
+        public void Dispose() => _disabledDepth--;
+    }
+}

@@ -1,0 +1,65 @@
+// Fused cross-entropy from logits: log-sum-exp per row, negative log-likelihood of the target, optional
+// label smoothing (PyTorch's definition: (1-ε)·NLL + ε·mean over classes of −log p), rows whose target is
+// ignore_index are skipped; mean over the remaining rows. Backward is (softmax − smoothed one-hot)/count,
+// computed from the logits and the saved per-row log-sum-exp, so no probability matrix is kept.
+using System.Numerics.Tensors;
+using SharpLM.Tensors.Autograd;
+
+namespace SharpLM.Tensors;
+
+public static unsafe partial class Ops
+{
+    /// <summary>Mean cross-entropy of <paramref name="logits"/> [..., C] against i32 <paramref name="targets"/> [...].</summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targets, int ignoreIndex = -100, float labelSmoothing = 0f)
+    {
+        if (targets.DType != DType.I32) throw targets.DTypeError("CrossEntropy targets", DType.I32);
+        if (logits.Rank < 1) throw new ArgumentException("CrossEntropy: logits must have a class dim.");
+        if (labelSmoothing < 0 || labelSmoothing > 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropy: label_smoothing must be in [0, 1].");
+        int c = logits.Shape[^1];
+        long rows = c == 0 ? 0 : logits.Numel / c;
+        if (targets.Numel != rows || !ShapeUtil.SameShape(targets.Shape, logits.Shape[..^1]))
+            throw new ArgumentException($"CrossEntropy: targets shape {ShapeUtil.Format(targets.Shape)} must equal logits shape without the class dim, {ShapeUtil.Format(logits.Shape[..^1])}.");
+        var x = logits.DenseF32("CrossEntropy");
+        var tg = targets.IsContiguous ? targets : targets.To(DType.I32);
+        int* t = tg.I32Pointer;
+        float* xp = x.F32Pointer;
+        var lse = new float[rows];
+        double total = 0; long valid = 0;
+        for (long r = 0; r < rows; r++)
+        {
+            int target = t[r];
+            if (target == ignoreIndex) continue;
+            if ((uint)target >= (uint)c)
+                throw new ArgumentOutOfRangeException(nameof(targets), $"CrossEntropy: target {target} at row {r} is outside [0, {c}) and is not ignore_index {ignoreIndex}.");
+            var row = new ReadOnlySpan<float>(xp + r * c, c);
+            float max = TensorPrimitives.Max(row);
+            double s = 0;
+            for (int j = 0; j < c; j++) s += Math.Exp(row[j] - max);
+            double l = max + Math.Log(s);
+            lse[r] = (float)l;
+            double nll = l - row[target];
+            double smooth = l - TensorPrimitives.Sum(row) / (double)c;
+            total += (1 - labelSmoothing) * nll + labelSmoothing * smooth;
+            valid++;
+        }
+        var o = Tensor.Full([], valid == 0 ? float.NaN : (float)(total / valid));
+        var inShape = logits.Shape.ToArray();
+        return GradRecorder.Record(o, "cross_entropy", logits, g =>
+        {
+            float scale = g.Item() / valid;
+            var dx = Tensor.Zeros(inShape);
+            float* dp = dx.F32Pointer;
+            float eps = labelSmoothing / c;
+            for (long r = 0; r < rows; r++)
+            {
+                int target = t[r];
+                if (target == ignoreIndex) continue;
+                float* xr = xp + r * c; float* dr = dp + r * c;
+                float l = lse[r];
+                for (int j = 0; j < c; j++) dr[j] = (MathF.Exp(xr[j] - l) - eps) * scale;
+                dr[target] -= (1 - labelSmoothing) * scale;
+            }
+            return [dx];
+        });
+    }
+}

@@ -1,0 +1,43 @@
+// LayerNorm and RMSNorm over the last dim, with optional affine weight (and bias for LayerNorm).
+using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Cpu;
+
+namespace SharpLM.Tensors;
+
+public static unsafe partial class Ops
+{
+    /// <summary>LayerNorm over the last dim: (x − μ)/√(σ² + eps) · weight + bias.</summary>
+    public static Tensor LayerNorm(Tensor x, Tensor? weight, Tensor? bias, float eps = 1e-5f) => Norm(x, weight, bias, eps, rms: false);
+
+    /// <summary>RMSNorm over the last dim: x/√(mean(x²) + eps) · weight.</summary>
+    public static Tensor RmsNorm(Tensor x, Tensor? weight, float eps = 1e-6f) => Norm(x, weight, null, eps, rms: true);
+
+    private static Tensor Norm(Tensor x, Tensor? weight, Tensor? bias, float eps, bool rms)
+    {
+        string name = rms ? "RmsNorm" : "LayerNorm";
+        if (x.Rank < 1) throw new ArgumentException($"{name}: input must have at least one dim.");
+        int n = x.Shape[^1];
+        foreach (var (p, pn) in new[] { (weight, "weight"), (bias, "bias") })
+            if (p is not null && (p.Rank != 1 || p.Shape[0] != n))
+                throw new ArgumentException($"{name}: {pn} shape {ShapeUtil.Format(p.Shape)} must be [{n}] to match input {ShapeUtil.Format(x.Shape)}.");
+        var xd = x.DenseF32(name);
+        var wd = weight?.DenseF32(name); var bd = bias?.DenseF32(name);
+        long rows = n == 0 ? 0 : x.Numel / n;
+        var y = Tensor.Alloc(x.Shape, DType.F32);
+        var mean = rms ? null : Tensor.Alloc([(int)rows], DType.F32);
+        var rstd = Tensor.Alloc([(int)rows], DType.F32);
+        NormKernel.Forward(xd.F32Pointer, wd is null ? null : wd.F32Pointer, bd is null ? null : bd.F32Pointer, y.F32Pointer,
+            mean is null ? null : mean.F32Pointer, rstd.F32Pointer, rows, n, eps, rms);
+        var inputs = bias is not null ? new[] { x, weight!, bias } : weight is not null ? new[] { x, weight } : new[] { x };
+        return GradRecorder.Record(y, rms ? "rms_norm" : "layer_norm", inputs, g =>
+        {
+            var gd = g.DenseF32(name + " backward");
+            var dx = Tensor.Alloc(x.Shape, DType.F32);
+            var dw = weight is { RequiresGrad: true } ? Tensor.Zeros([n]) : null;
+            var db = bias is { RequiresGrad: true } ? Tensor.Zeros([n]) : null;
+            NormKernel.Backward(xd.F32Pointer, wd is null ? null : wd.F32Pointer, mean is null ? null : mean.F32Pointer, rstd.F32Pointer,
+                gd.F32Pointer, dx.F32Pointer, dw is null ? null : dw.F32Pointer, db is null ? null : db.F32Pointer, rows, n, rms);
+            return inputs.Length switch { 3 => [dx, dw, db], 2 => [dx, dw], _ => [dx] };
+        });
+    }
+}

@@ -1,0 +1,33 @@
+// Softmax and log-softmax over any dim (a non-last dim is moved last through a transposed view).
+using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Cpu;
+
+namespace SharpLM.Tensors;
+
+public static unsafe partial class Ops
+{
+    /// <summary>Softmax over <paramref name="dim"/>.</summary>
+    public static Tensor Softmax(Tensor x, int dim = -1) => SoftmaxAny(x, dim, log: false);
+
+    /// <summary>Log-softmax over <paramref name="dim"/>.</summary>
+    public static Tensor LogSoftmax(Tensor x, int dim = -1) => SoftmaxAny(x, dim, log: true);
+
+    private static Tensor SoftmaxAny(Tensor x, int dim, bool log)
+    {
+        string name = log ? "LogSoftmax" : "Softmax";
+        int d = ShapeUtil.NormalizeDim(dim, x.Rank, name);
+        if (d != x.Rank - 1) return SoftmaxAny(x.Transpose(d, -1), -1, log).Transpose(d, -1).Contiguous();
+        var xd = x.DenseF32(name);
+        int n = x.Shape[^1];
+        long rows = n == 0 ? 0 : x.Numel / n;
+        var y = Tensor.Alloc(x.Shape, DType.F32);
+        SoftmaxKernel.Forward(xd.F32Pointer, y.F32Pointer, rows, n, log);
+        return GradRecorder.Record(y, log ? "log_softmax" : "softmax", x, g =>
+        {
+            var gd = g.DenseF32(name + " backward");
+            var dx = Tensor.Alloc(y.Shape, DType.F32);
+            SoftmaxKernel.Backward(y.F32Pointer, gd.F32Pointer, dx.F32Pointer, rows, n, log);
+            return [dx];
+        });
+    }
+}
