@@ -23,7 +23,7 @@ public static unsafe partial class Ops
         if (x.Rank < 2) throw new ArgumentException($"Rope: input must be [..., T, D], got {ShapeUtil.Format(x.Shape)}.");
         if (positions.DType != DType.I32) throw positions.DTypeError("Rope positions", DType.I32);
         int t = x.Shape[^2], d = x.Shape[^1];
-        if (d % 2 != 0) throw new ArgumentException($"Rope: head dim {d} must be even.");
+        if (d % 2 != 0) throw new ArgumentException($"Rope: head dim {d} of input {ShapeUtil.Format(x.Shape)} must be even.");
         if (positions.Rank != 1 || positions.Shape[0] != t)
             throw new ArgumentException($"Rope: positions shape {ShapeUtil.Format(positions.Shape)} must be [{t}] to match input {ShapeUtil.Format(x.Shape)}.");
         var pos = positions.ToInt32Array();
