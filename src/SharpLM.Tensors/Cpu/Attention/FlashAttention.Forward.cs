@@ -1,0 +1,145 @@
+// FlashAttention forward: FlashAttention-2 style tiled online softmax.
+// One work item = (batch, query head, tile of BlockQ query rows). It walks the key tiles of BlockK keys
+// that the tile can see (key tiles entirely above the causal diagonal are never touched), computes the
+// score tile S = Q·(scale·K)ᵀ with a register-blocked micro-GEMM, adds ALiBi, masks, and folds the tile
+// into a per-row running max m, running sum l and unnormalised output accumulator O (rescaled by
+// exp(m_old - m_new) when the max grows). Dropout multiplies the probabilities after they were added to l,
+// so l (and lse) describe the undropped softmax, as the backward expects. Scratch: one key tile (transposed),
+// one score tile, one O accumulator and m/l rows per worker thread — O(BlockQ·(BlockK + D)), independent of T.
+using System.Numerics.Tensors;
+
+namespace SharpLM.Tensors.Cpu;
+
+public static unsafe partial class FlashAttention
+{
+    private struct FwdCtx
+    {
+        public float* Q, K, V, O, Lse, Alibi;
+        public int B, Hq, Hkv, Tq, Tk, D, Off, NQT;
+        public float Scale, DropP;
+        public bool Causal;
+        public ulong Seed;
+    }
+
+    /// <summary>Fused attention forward; see the class header for shapes and semantics.</summary>
+    public static void Forward(float* q, float* k, float* v, float* output, float* lse,
+        int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, float scale,
+        bool causal, float* alibiSlopes, float dropoutP, ulong seed)
+    {
+        Validate(nameof(Forward), q, k, v, output, lse, batch, qHeads, kvHeads, tq, tk, headDim, scale, dropoutP);
+        FwdCtx c;
+        c.Q = q; c.K = k; c.V = v; c.O = output; c.Lse = lse; c.Alibi = alibiSlopes;
+        c.B = batch; c.Hq = qHeads; c.Hkv = kvHeads; c.Tq = tq; c.Tk = tk; c.D = headDim;
+        c.Off = tk - tq; c.NQT = (tq + BlockQ - 1) / BlockQ;
+        c.Scale = scale; c.DropP = dropoutP; c.Causal = causal; c.Seed = seed;
+        long items = (long)batch * qHeads * c.NQT;
+        if (items > int.MaxValue) throw new ArgumentException("FlashAttention.Forward: too many work items.", nameof(batch));
+        Threading.WorkerPool.Shared.For((int)items, &ForwardItem, &c);
+    }
+
+    private static void ForwardItem(int idx, void* ctx)
+    {
+        FwdCtx* c = (FwdCtx*)ctx;
+        int bhCount = c->B * c->Hq;
+        // Heaviest (last, under causal masking) query tiles first for better load balance.
+        int bh = idx % bhCount;
+        int qt = c->NQT - 1 - idx / bhCount;
+        int b = bh / c->Hq, h = bh % c->Hq;
+        int kvh = h / (c->Hq / c->Hkv);
+        int D = c->D, Tq = c->Tq, Tk = c->Tk, off = c->Off;
+        int i0 = qt * BlockQ, qn = Math.Min(BlockQ, Tq - i0);
+        float* q = c->Q + ((long)bh * Tq + i0) * D;
+        float* kBase = c->K + (long)(b * c->Hkv + kvh) * Tk * D;
+        float* vBase = c->V + (long)(b * c->Hkv + kvh) * Tk * D;
+        float* o = c->O + ((long)bh * Tq + i0) * D;
+        float* lseOut = c->Lse + (long)bh * Tq + i0;
+
+        int kEnd = c->Causal ? Math.Min(Tk, i0 + qn + off) : Tk; // keys [0, kEnd) visible to some row of the tile
+        if (kEnd <= 0)
+        {
+            new Span<float>(o, qn * D).Clear();
+            new Span<float>(lseOut, qn).Fill(float.NegativeInfinity);
+            return;
+        }
+
+        float* scratch = TileScratch(ForwardTileFloats(D));
+        float* kt = scratch;                                  // [D, BlockK]  scale·Kᵀ tile
+        float* s = kt + Round16((long)D * BlockK);            // [BlockQ, BlockK] scores / probabilities
+        float* acc = s + Round16(BlockQ * BlockK);            // [BlockQ, D] unnormalised output
+        float* m = acc + Round16((long)BlockQ * D);           // [BlockQ] running max
+        float* l = m + Round16(BlockQ);                       // [BlockQ] running sum
+        new Span<float>(acc, qn * D).Clear();
+        new Span<float>(m, qn).Fill(float.NegativeInfinity);
+        new Span<float>(l, qn).Clear();
+
+        float scale = c->Scale;
+        bool hasAlibi = c->Alibi != null;
+        float slope = hasAlibi ? c->Alibi[h] : 0f;
+        float dropP = c->DropP;
+        bool dropout = dropP > 0f;
+        float invKeep = dropout ? 1f / (1f - dropP) : 1f;
+
+        for (int j0 = 0; j0 < kEnd; j0 += BlockK)
+        {
+            int kn = Math.Min(BlockK, kEnd - j0);
+            // scale·Kᵀ for this key tile.
+            float* kr = kBase + (long)j0 * D;
+            for (int jj = 0; jj < kn; jj++)
+            {
+                float* src = kr + (long)jj * D;
+                for (int d = 0; d < D; d++) kt[(long)d * BlockK + jj] = src[d] * scale;
+            }
+            TileGemm.Run(q, D, 1, kt, BlockK, s, BlockK, qn, kn, D, accumulate: false);
+
+            for (int r = 0; r < qn; r++)
+            {
+                int i = i0 + r;
+                float* sr = s + r * BlockK;
+                int nv = c->Causal ? Math.Min(kn, i + off - j0 + 1) : kn;
+                if (nv <= 0) { new Span<float>(sr, kn).Clear(); continue; }
+                if (hasAlibi)
+                {
+                    float bias0 = slope * (j0 - i - off);
+                    for (int jj = 0; jj < nv; jj++) sr[jj] += bias0 + slope * jj;
+                }
+                var row = new Span<float>(sr, nv);
+                float mOld = m[r];
+                float mNew = MathF.Max(mOld, TensorPrimitives.Max(row));
+                TensorPrimitives.Subtract(row, mNew, row);
+                TensorPrimitives.Exp(row, row);
+                float sum = TensorPrimitives.Sum(row);
+                float alpha = MathF.Exp(mOld - mNew);
+                l[r] = l[r] * alpha + sum;
+                m[r] = mNew;
+                if (alpha != 1f)
+                {
+                    var ar = new Span<float>(acc + (long)r * D, D);
+                    TensorPrimitives.Multiply(ar, alpha, ar);
+                }
+                if (dropout)
+                {
+                    ulong rowKey = DropoutRowKey(c->Seed, b, h, i);
+                    for (int jj = 0; jj < nv; jj++)
+                        sr[jj] = UniformAt(rowKey, j0 + jj) >= dropP ? sr[jj] * invKeep : 0f;
+                }
+                if (nv < kn) new Span<float>(sr + nv, kn - nv).Clear();
+            }
+            TileGemm.Run(s, BlockK, 1, vBase + (long)j0 * D, D, acc, D, qn, D, kn, accumulate: true);
+        }
+
+        for (int r = 0; r < qn; r++)
+        {
+            var dst = new Span<float>(o + (long)r * D, D);
+            if (l[r] > 0f)
+            {
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(acc + (long)r * D, D), 1f / l[r], dst);
+                lseOut[r] = m[r] + MathF.Log(l[r]);
+            }
+            else
+            {
+                dst.Clear();
+                lseOut[r] = float.NegativeInfinity;
+            }
+        }
+    }
+}
