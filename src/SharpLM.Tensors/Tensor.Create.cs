@@ -1,5 +1,5 @@
 // Tensor creation: empty/zeros/ones/full/arange, from managed arrays, and seeded random tensors.
-using SharpLM.Tensors.Random;
+using SharpLM.Tensors.Rng;
 using SharpLM.Tensors.Storage;
 
 namespace SharpLM.Tensors;

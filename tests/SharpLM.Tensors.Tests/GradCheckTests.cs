@@ -2,7 +2,7 @@
 // kernels), one row per op.
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Random;
+using SharpLM.Tensors.Rng;
 using Xunit;
 
 namespace SharpLM.Tensors.Tests;

@@ -3,7 +3,7 @@
 // storage and scopes, and the autograd tape's bookkeeping (accumulation, NoGrad, detach).
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Random;
+using SharpLM.Tensors.Rng;
 using SharpLM.Tensors.Storage;
 using Xunit;
 

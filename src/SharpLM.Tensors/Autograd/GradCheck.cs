@@ -1,7 +1,7 @@
 // GradCheck: compares the tape's gradients with central finite differences. The kernels compute in f32,
 // so the loss L = Σ out·w (w a fixed random weight) is accumulated in float64 and the difference quotient
 // (L(x+ε) − L(x−ε)) / 2ε is formed in float64; ε and the tolerance are chosen per op by the caller.
-using SharpLM.Tensors.Random;
+using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Tensors.Autograd;
 

@@ -3,7 +3,7 @@
 // It exists so a fresh checkout can show the engine training (loss falling) before the Training layer
 // (optimizers, trainer, checkpoints) lands; `sharplm quickstart` runs it.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Random;
+using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Tensors.Examples;
 

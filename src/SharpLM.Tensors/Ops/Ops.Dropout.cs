@@ -2,7 +2,7 @@
 // identity. The mask comes from a counter-based hash of (seed, element index), so backward regenerates it
 // instead of storing it, and it does not depend on the thread count.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Random;
+using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Tensors;
 

@@ -1,6 +1,6 @@
 // Generator: a seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64) for parameter
 // initialisation and sampling. Same seed => same stream on every machine and thread count.
-namespace SharpLM.Tensors.Random;
+namespace SharpLM.Tensors.Rng;
 
 /// <summary>Seeded random number generator (xoshiro256**).</summary>
 public sealed class Generator

@@ -1,6 +1,6 @@
 // CounterHash: stateless, counter-based random numbers (a SplitMix64 finaliser over seed and index), so a
 // dropout mask can be regenerated in backward instead of stored, and does not depend on thread count.
-namespace SharpLM.Tensors.Random;
+namespace SharpLM.Tensors.Rng;
 
 /// <summary>Counter-based uniform random numbers: u = f(seed, index).</summary>
 public static class CounterHash
