@@ -1,0 +1,2 @@
+// SharpLM.Models: modules, model families as configs, and model file formats.
+namespace SharpLM.Models;
