@@ -1,0 +1,60 @@
+// DecoderModel: a decoder-only language model built from a DecoderConfig — token embedding, positions
+// (learned, rotary, ALiBi, sinusoidal), a stack of DecoderLayers, a final norm and the LM head (tied to
+// the embedding or separate). Parameter names follow the family's Hugging Face table.
+using SharpLM.Models.Modules;
+using SharpLM.Tensors;
+using SharpLM.Tensors.Rng;
+
+namespace SharpLM.Models.Transformer;
+
+/// <summary>A GPT-2 / LLaMA / Baichuan style causal language model.</summary>
+public sealed class DecoderModel : Module
+{
+    private readonly Embedding _embed;
+    private readonly Embedding? _pos;
+    private readonly DecoderLayer[] _layers;
+    private readonly Norm _finalNorm;
+    private readonly Linear? _head;
+    private readonly Tensor? _alibi;
+    private readonly Generator _dropoutSeeds;
+
+    public DecoderConfig Config { get; }
+
+    public DecoderModel(DecoderConfig config, ulong seed = 0)
+    {
+        Config = config.Validate();
+        var n = DecoderNames.For(config.Family);
+        var gen = new Generator(seed);
+        _dropoutSeeds = new Generator(seed ^ 0x5eed);
+        _embed = Child(n.Embed, new Embedding(config.VocabSize, config.Dim, gen, config.InitStd));
+        if (config.Positions == PositionKind.Learned)
+            _pos = Child(n.PositionEmbed ?? throw new ArgumentException($"{config.Family}: learned positions need a position-embedding name."),
+                new Embedding(config.MaxPositions, config.Dim, gen, config.InitStd / 2));
+        _layers = new DecoderLayer[config.Layers];
+        for (int i = 0; i < config.Layers; i++) _layers[i] = Child(string.Format(n.Layer, i), new DecoderLayer(config, n, gen));
+        _finalNorm = Child(n.FinalNorm, new Norm(config.Norm, config.Dim, config.NormEps, bias: config.Norm == NormKind.LayerNorm));
+        if (!config.TiedEmbeddings) _head = Child(n.LmHead, new Linear(config.Dim, config.VocabSize, false, gen, config.InitStd));
+        if (config.Positions == PositionKind.Alibi) _alibi = Ops.AlibiSlopes(config.Heads);
+    }
+
+    /// <summary>Token ids i32 [B, T] → logits [B, T, V]; <paramref name="startPos"/> offsets the positions.</summary>
+    public Tensor Forward(Tensor ids, int startPos = 0)
+    {
+        if (ids.Rank != 2 || ids.DType != DType.I32)
+            throw new ArgumentException($"DecoderModel.Forward: ids must be i32 [batch, time], got {ids}.");
+        int t = ids.Shape[1];
+        if (startPos + t > Config.MaxPositions)
+            throw new ArgumentException($"DecoderModel.Forward: positions {startPos}..{startPos + t - 1} exceed the context length {Config.MaxPositions}.");
+        using var positions = Tensor.Arange(startPos, startPos + t, 1, DType.I32);
+        var x = _embed.Forward(ids);                                                   // (B, T, C)
+        if (_pos is not null) x = x + _pos.Forward(positions);
+        if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, t, Config.Dim);
+        x = Ops.Dropout(x, Config.Dropout, _dropoutSeeds.NextUInt64(), Training);
+        foreach (var layer in _layers) x = layer.Forward(x, positions, _alibi, _dropoutSeeds.NextUInt64());
+        x = _finalNorm.Forward(x);
+        return _head is not null ? _head.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1)); // (B, T, V)
+    }
+
+    /// <summary>Mean next-token cross-entropy of logits against i32 targets [B, T] (ignore index −100).</summary>
+    public static Tensor Loss(Tensor logits, Tensor targets) => Ops.CrossEntropy(logits, targets, ignoreIndex: -100);
+}
