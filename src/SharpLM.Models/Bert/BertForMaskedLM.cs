@@ -66,7 +66,7 @@ public sealed class BertForMaskedLM : Module
         if (ids.Rank != 2 || ids.DType != DType.I32) throw new ArgumentException($"BertForMaskedLM.Forward: ids must be i32 [batch, time], got {ids}.");
         int b = ids.Shape[0], t = ids.Shape[1];
         if (t > Config.MaxPositions) throw new ArgumentException($"BertForMaskedLM.Forward: sequence length {t} exceeds max_position_embeddings {Config.MaxPositions}.");
-        using var pos = Tensor.Arange(0, t, 1, DType.I32);
+        var pos = Tensor.Arange(0, t, 1, DType.I32); // owned by the caller's scope
         var types = tokenTypes ?? Tensor.Zeros([b, t], DType.I32);
         var x = _words.Forward(ids) + _positions.Forward(pos) + _types.Forward(types);      // (B, T, C)
         x = Ops.Dropout(_embNorm.Forward(x), Config.Dropout, _seeds.NextUInt64(), Training);

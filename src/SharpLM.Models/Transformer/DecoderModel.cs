@@ -45,7 +45,7 @@ public sealed class DecoderModel : Module
         int t = ids.Shape[1];
         if (startPos + t > Config.MaxPositions)
             throw new ArgumentException($"DecoderModel.Forward: positions {startPos}..{startPos + t - 1} exceed the context length {Config.MaxPositions}.");
-        using var positions = Tensor.Arange(startPos, startPos + t, 1, DType.I32);
+        var positions = Tensor.Arange(startPos, startPos + t, 1, DType.I32); // owned by the caller's scope
         var x = _embed.Forward(ids);                                                   // (B, T, C)
         if (_pos is not null) x = x + _pos.Forward(positions);
         if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, t, Config.Dim);

@@ -20,8 +20,8 @@ public static unsafe partial class Ops
         if (targets.Numel != rows || !ShapeUtil.SameShape(targets.Shape, logits.Shape[..^1]))
             throw new ArgumentException($"CrossEntropy: targets shape {ShapeUtil.Format(targets.Shape)} must equal logits shape without the class dim, {ShapeUtil.Format(logits.Shape[..^1])}.");
         var x = logits.DenseF32("CrossEntropy");
-        var tg = targets.IsContiguous ? targets : targets.To(DType.I32);
-        int* t = tg.I32Pointer;
+        // A managed copy of the targets: backward must not depend on the caller keeping them alive.
+        var t = targets.ToInt32Array();
         float* xp = x.F32Pointer;
         var lse = new float[rows];
         double total = 0; long valid = 0;

@@ -3,6 +3,7 @@
 // Also: a steady-state training step of that block takes no new native memory from the OS.
 using SharpLM.Tensors;
 using SharpLM.Tensors.Storage;
+using SharpLM.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 

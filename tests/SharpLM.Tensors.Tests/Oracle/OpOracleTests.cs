@@ -1,6 +1,7 @@
 // One row per op case: forward against PyTorch's float64 output (rtol 1e-5) and every input gradient of
 // L = Σ out·gout against PyTorch's autograd (rtol 1e-4). Fixtures: tests/oracles/make_fixtures.py.
 using SharpLM.Tensors;
+using SharpLM.TestSupport;
 using Xunit;
 
 namespace SharpLM.Tensors.Tests.Oracle;

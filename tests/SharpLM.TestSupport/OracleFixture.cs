@@ -1,9 +1,8 @@
 // OracleFixture: reads the safetensors files written by tests/oracles/make_fixtures.py (PyTorch, float64
 // reference) and turns their entries into tensors. A missing file fails the test loudly.
 using System.Text.Json;
-using SharpLM.Tensors;
 
-namespace SharpLM.Tensors.Tests.Oracle;
+namespace SharpLM.TestSupport;
 
 public sealed class OracleFixture
 {
@@ -13,9 +12,10 @@ public sealed class OracleFixture
 
     public string Path { get; }
 
+    /// <summary>Opens Fixtures/<paramref name="fileName"/> from the test output folder (or an absolute path).</summary>
     public OracleFixture(string fileName)
     {
-        Path = System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", fileName);
+        Path = System.IO.Path.IsPathRooted(fileName) ? fileName : System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", fileName);
         if (!File.Exists(Path)) throw new FileNotFoundException($"Oracle fixture missing: {Path}. Regenerate with /usr/bin/python3 tests/oracles/make_fixtures.py.");
         _data = File.ReadAllBytes(Path);
         long n = BitConverter.ToInt64(_data, 0);
@@ -56,19 +56,15 @@ public sealed class OracleFixture
 
     public bool IsInteger(string name) => Entry(name).DType == "I64";
 
-    /// <summary>An f32 tensor (integers become i32 tensors).</summary>
-    public Tensor Load(string name)
-    {
-        var v = Values(name);
-        var shape = Shape(name);
-        return IsInteger(name) ? Tensor.FromArray(v.Select(x => (int)x).ToArray(), shape) : Tensor.FromArray(v.Select(x => (float)x).ToArray(), shape);
-    }
 }
 
-/// <summary>Closeness check used against the oracle: |a − b| ≤ rtol·(|b| + max|b|), i.e. relative to the element with an absolute floor at rtol times the tensor's largest magnitude.</summary>
+/// <summary>Closeness check used against the oracle: |a − b| ≤ rtol·(|b| + max|b|) + atol, i.e. relative to the element with an absolute floor at rtol times the tensor's largest magnitude (plus an optional atol for tensors that are analytically zero).</summary>
 public static class Close
 {
-    public static void Assert(string what, float[] actual, double[] expected, int[] shape, int[] expectedShape, double rtol)
+    /// <summary>Largest |a − b| over the elements.</summary>
+    public static double MaxAbsDiff(float[] actual, double[] expected) => actual.Zip(expected, (a, b) => Math.Abs(a - b)).DefaultIfEmpty(0).Max();
+
+    public static void Assert(string what, float[] actual, double[] expected, int[] shape, int[] expectedShape, double rtol, double atol = 0)
     {
         Xunit.Assert.True(shape.SequenceEqual(expectedShape), $"{what}: shape [{string.Join(",", shape)}] != expected [{string.Join(",", expectedShape)}]");
         Xunit.Assert.Equal(expected.Length, actual.Length);
@@ -76,8 +72,8 @@ public static class Close
         for (int i = 0; i < actual.Length; i++)
         {
             double err = Math.Abs(actual[i] - expected[i]);
-            if (!(err <= rtol * (Math.Abs(expected[i]) + max)))
-                Xunit.Assert.Fail($"{what}[{i}]: got {actual[i]:G9}, expected {expected[i]:G9} (|err| {err:G3} > rtol {rtol} · (|b| + max|b| = {max:G3}))");
+            if (!(err <= rtol * (Math.Abs(expected[i]) + max) + atol))
+                Xunit.Assert.Fail($"{what}[{i}]: got {actual[i]:G9}, expected {expected[i]:G9} (|err| {err:G3} > rtol {rtol} · (|b| + max|b| = {max:G3}) + atol {atol})");
         }
     }
 }
