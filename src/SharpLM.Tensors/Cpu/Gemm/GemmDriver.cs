@@ -77,8 +77,8 @@ internal static unsafe class GemmDriver
         int nbMin = (n + GemmScratch.NC - 1) / GemmScratch.NC;
         double best = double.MaxValue;
         tm = mPanels * mr; tn = Math.Min(nPanels * nr, GemmScratch.NC);
-        int nbMax = Math.Min(nPanels, nbMin + 2 * threads);
-        int mbMax = Math.Min(mPanels, 4 * threads);
+        int nbMax = Math.Min(nPanels, nbMin + 4 * threads);
+        int mbMax = Math.Min(mPanels, 8 * threads);
         for (int nb = nbMin; nb <= nbMax; nb++)
         {
             int tnc = (n + nb - 1) / nb;
@@ -91,13 +91,36 @@ internal static unsafe class GemmDriver
                 tmc = (tmc + mr - 1) / mr * mr;
                 int mbe = (m + tmc - 1) / tmc;
                 long items = (long)batch * mbe * nbe;
-                long rounds = (items + threads - 1) / threads;
-                // FMA work at ~16 lanes/cycle, packing at ~1 element/cycle, fixed per-tile overhead.
+                // FMA work at ~16 lanes/cycle, packing at ~0.5 cycle/element, fixed per-tile overhead.
                 double tile = (double)tmc * tnc * k / 16.0 + (double)k * (tmc + tnc) * 0.5 + 500;
-                double cost = rounds * tile;
+                double cost = Makespan(items, tile, threads);
                 if (cost < best * 0.999) { best = cost; tm = tmc; tn = tnc; }
             }
         }
+    }
+
+    /// <summary>Assumed delay before a parked pool worker starts on a new job (~cycles); the caller starts at once.</summary>
+    private const double WorkerStartDelay = 600_000;
+
+    /// <summary>
+    /// Estimated finish time of <paramref name="items"/> equal tiles claimed dynamically by the caller (starting
+    /// at once) and threads-1 workers (starting after <see cref="WorkerStartDelay"/>). Favours enough tiles that a
+    /// late worker still takes a fair share, without paying for needless extra packing.
+    /// </summary>
+    private static double Makespan(long items, double tile, int threads)
+    {
+        if (threads == 1) return items * tile;
+        double best = double.MaxValue;
+        long lo = (items + threads - 1) / threads;
+        long hi = Math.Min(items, lo + 64);
+        for (long mine = lo; mine <= hi; mine++)
+        {
+            long rest = items - mine;
+            long each = (rest + threads - 2) / (threads - 1);
+            double t = Math.Max(mine * tile, rest > 0 ? WorkerStartDelay + each * tile : 0);
+            if (t < best) best = t;
+        }
+        return best;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -66,6 +66,24 @@ internal static unsafe class GemmPack
         where TK : struct, IMicroKernel
     {
         int nr = TK.NR;
+        int full = cols / nr * nr;
+        if (!transB && full > 0 && (nr & 7) == 0 && Avx.IsSupported)
+        {
+            // B stored [k, n]: walk each k row once left to right (one sequential stream), scattering
+            // NR-wide pieces into the panels; the ragged last panel is done below.
+            float* src = b + (long)k0 * ldb + n0;
+            long panel = (long)nr * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                float* d = dst + p * nr;
+                for (int j0 = 0; j0 < full; j0 += nr, d += panel)
+                    for (int q = 0; q < nr; q += 8) Avx.StoreAligned(d + q, Avx.LoadVector256(src + j0 + q));
+                src += ldb;
+            }
+            if (full == cols) return;
+            PackB<TK>(transB, b, ldb, k0, kc, n0 + full, cols - full, dst + (long)full * kc);
+            return;
+        }
         for (int j0 = 0; j0 < cols; j0 += nr)
         {
             int w = Math.Min(nr, cols - j0);

@@ -14,7 +14,7 @@ namespace SharpLM.Tensors.Cpu.Gemm;
 internal static unsafe class Gemv
 {
     private const int RowsPerItem = 64;   // transB: B rows (outputs) per work item
-    private const int ColsPerItem = 256;  // !transB: output columns per work item
+    private const int ColsPerItem = 2048; // !transB: output columns per work item (8 KiB accumulator block in L1)
 
     private struct Job
     {
@@ -143,7 +143,69 @@ internal static unsafe class Gemv
     private static void Axpys(IsaLevel level, float* x, int xs, float* b, int ldb, int k, int cols, float* o, bool acc)
     {
         int q = 0;
-        if (level == IsaLevel.Avx512)
+        if (level == IsaLevel.Avx512 && cols >= 16)
+        {
+            // Sum into an L1-resident block, eight k rows per pass: each pass streams eight long contiguous
+            // B rows (prefetcher-friendly) and touches the accumulators once per eight FMAs.
+            int w = cols & ~15;
+            float* raw = stackalloc float[ColsPerItem + 16];
+            float* s = (float*)(((nuint)raw + 63) & ~(nuint)63);
+            new Span<float>(s, w).Clear();
+            int p = 0;
+            for (; p + 8 <= k; p += 8)
+            {
+                var x0 = Vector512.Create(x[(long)p * xs]);
+                var x1 = Vector512.Create(x[(long)(p + 1) * xs]);
+                var x2 = Vector512.Create(x[(long)(p + 2) * xs]);
+                var x3 = Vector512.Create(x[(long)(p + 3) * xs]);
+                var x4 = Vector512.Create(x[(long)(p + 4) * xs]);
+                var x5 = Vector512.Create(x[(long)(p + 5) * xs]);
+                var x6 = Vector512.Create(x[(long)(p + 6) * xs]);
+                var x7 = Vector512.Create(x[(long)(p + 7) * xs]);
+                float* r0 = b + (long)p * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
+                float* r4 = r3 + ldb, r5 = r4 + ldb, r6 = r5 + ldb, r7 = r6 + ldb;
+                for (int c = 0; c < w; c += 16)
+                {
+                    var t = Avx512F.LoadAlignedVector512(s + c);
+                    t = Avx512F.FusedMultiplyAdd(x0, Avx512F.LoadVector512(r0 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x1, Avx512F.LoadVector512(r1 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x2, Avx512F.LoadVector512(r2 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x3, Avx512F.LoadVector512(r3 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x4, Avx512F.LoadVector512(r4 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x5, Avx512F.LoadVector512(r5 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x6, Avx512F.LoadVector512(r6 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x7, Avx512F.LoadVector512(r7 + c), t);
+                    Avx512F.StoreAligned(s + c, t);
+                }
+            }
+            for (; p + 4 <= k; p += 4)
+            {
+                var x0 = Vector512.Create(x[(long)p * xs]);
+                var x1 = Vector512.Create(x[(long)(p + 1) * xs]);
+                var x2 = Vector512.Create(x[(long)(p + 2) * xs]);
+                var x3 = Vector512.Create(x[(long)(p + 3) * xs]);
+                float* r0 = b + (long)p * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
+                for (int c = 0; c < w; c += 16)
+                {
+                    var t = Avx512F.LoadAlignedVector512(s + c);
+                    t = Avx512F.FusedMultiplyAdd(x0, Avx512F.LoadVector512(r0 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x1, Avx512F.LoadVector512(r1 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x2, Avx512F.LoadVector512(r2 + c), t);
+                    t = Avx512F.FusedMultiplyAdd(x3, Avx512F.LoadVector512(r3 + c), t);
+                    Avx512F.StoreAligned(s + c, t);
+                }
+            }
+            for (; p < k; p++)
+            {
+                var x0 = Vector512.Create(x[(long)p * xs]);
+                float* r0 = b + (long)p * ldb;
+                for (int c = 0; c < w; c += 16)
+                    Avx512F.StoreAligned(s + c, Avx512F.FusedMultiplyAdd(x0, Avx512F.LoadVector512(r0 + c), Avx512F.LoadAlignedVector512(s + c)));
+            }
+            for (int c = 0; c < w; c += 16) Put16(o + c, acc, Avx512F.LoadAlignedVector512(s + c));
+            q = w;
+        }
+        else if (level == IsaLevel.Avx512)
         {
             for (; q + 128 <= cols; q += 128)
             {
