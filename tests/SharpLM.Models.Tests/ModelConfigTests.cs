@@ -78,3 +78,18 @@ public class ModelConfigTests
         Assert.Equal(4_194_304, MemoryEstimate.LoraParameters(DecoderPresets.Llama2_7B, 8));
     }
 }
+
+public class HfConfigRoundTripTests
+{
+    public static IEnumerable<object[]> Presets => DecoderPresets.ByName.Keys.Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void WrittenConfigMapsBackToTheSameConfig(string preset)
+    {
+        var c = DecoderPresets.ByName[preset];
+        var json = HfConfigWriter.ToJson(c).ToJsonString();
+        var back = HfConfig.Map(JsonDocument.Parse(json).RootElement);
+        Assert.Equal(c with { InitStd = back.InitStd, Dropout = back.Dropout, AttentionDropout = back.AttentionDropout }, back);
+    }
+}
