@@ -82,6 +82,20 @@ public sealed unsafe partial class Tensor
     /// <summary>A new leaf sharing this tensor's storage, cut from the autograd graph.</summary>
     public Tensor Detach() => new(Storage, _shape, _strides, Offset, DType);
 
+    /// <summary>
+    /// Writes <paramref name="src"/> (same shape and dtype) into this view in place, even when the view is strided
+    /// (e.g. a slice of a KV cache). Not recorded by autograd.
+    /// </summary>
+    public void Assign(Tensor src)
+    {
+        if (!ShapeUtil.SameShape(Shape, src.Shape))
+            throw new ArgumentException($"Assign: source shape {ShapeUtil.Format(src.Shape)} differs from destination shape {ShapeUtil.Format(Shape)}.");
+        if (src.DType != DType) throw new ArgumentException($"Assign: source dtype {src.DType.Name()} differs from destination dtype {DType.Name()}.");
+        var dense = src.IsContiguous ? src : src.DenseCopy();
+        try { StridedCopy.FromContiguous((byte*)dense.RawPointer, (byte*)RawPointer, Shape, Strides, DType.SizeOf()); }
+        finally { if (!ReferenceEquals(dense, src)) dense.Dispose(); }
+    }
+
     /// <summary>Copies values (same shape) from <paramref name="src"/> into this tensor in place, converting dtype.</summary>
     public void CopyFrom(Tensor src)
     {

@@ -18,6 +18,17 @@ public sealed class TensorScope : IDisposable
 
     internal static TensorScope? Current => _current;
 
+    /// <summary>Until disposed, new tensors on this thread belong to no scope (for buffers that outlive a step: parameters, caches).</summary>
+    public static IDisposable Outside() => new OutsideHandle();
+
+    private sealed class OutsideHandle : IDisposable
+    {
+        private readonly TensorScope? _saved = _current;
+        private bool _done;
+        public OutsideHandle() => _current = null;
+        public void Dispose() { if (_done) return; _done = true; _current = _saved; }
+    }
+
     internal void Register(Tensor t) => _owned.Add(t);
 
     /// <summary>Moves <paramref name="t"/> out of this scope into the enclosing one (or makes it unowned).</summary>

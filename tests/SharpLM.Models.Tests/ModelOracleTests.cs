@@ -74,3 +74,44 @@ public class ModelOracleTests(ITestOutputHelper log)
         Check("seq2seq", model, fx => model.Forward(fx.Load("input_ids"), fx.Load("decoder_input_ids")));
     }
 }
+
+public class KvCacheTests
+{
+    [Theory]
+    [InlineData("llama_gqa")]
+    [InlineData("gpt2")]
+    [InlineData("baichuan_alibi")]
+    public void IncrementalDecodingWithTheCacheEqualsTheFullForwardAndPyTorch(string name)
+    {
+        string dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+        var fx = new OracleFixture(Path.Combine(dir, "oracle.safetensors"));
+        using var model = new DecoderModel(HfConfig.Load(dir));
+        model.Eval();
+        model.LoadStateDict(ModelFiles.LoadWeights(Path.Combine(dir, "model.safetensors")));
+        using var scope = TensorScope.Begin();
+        using var _ = SharpLM.Tensors.Autograd.GradMode.NoGrad();
+        var ids = fx.Load("input_ids");                                   // [2, 8]
+        int b = ids.Shape[0], t = ids.Shape[1], v = model.Config.VocabSize;
+        var full = model.Forward(ids).ToArray();
+        using var cache = new KvCache(model.Config, b, capacity: t);
+        var steps = new List<float[]> { model.Forward(ids.Narrow(1, 0, 5), cache: cache).ToArray() };   // prefill 5
+        for (int i = 5; i < t; i++) steps.Add(model.Forward(ids.Narrow(1, i, 1), cache: cache).ToArray()); // decode 1 at a time
+        Assert.Equal(t, cache.Length);
+        var expected = fx.Values("logits");
+        for (int bi = 0; bi < b; bi++)
+            for (int ti = 0; ti < t; ti++)
+            {
+                float[] chunk = ti < 5 ? steps[0] : steps[ti - 4];
+                int tt = ti < 5 ? ti : 0, tlen = ti < 5 ? 5 : 1;
+                for (int j = 0; j < v; j++)
+                {
+                    float inc = chunk[(bi * tlen + tt) * v + j];
+                    float whole = full[(bi * t + ti) * v + j];
+                    Assert.True(Math.Abs(inc - whole) <= 1e-5f, $"{name} b{bi} t{ti} v{j}: cached {inc} vs full {whole}");
+                    Assert.True(Math.Abs(inc - expected[(bi * t + ti) * v + j]) <= 1e-4, $"{name} b{bi} t{ti} v{j}: cached {inc} vs PyTorch {expected[(bi * t + ti) * v + j]}");
+                }
+            }
+        var over = Assert.Throws<InvalidOperationException>(() => model.Forward(ids.Narrow(1, 0, 1), cache: cache));
+        Assert.Contains("capacity", over.Message);
+    }
+}

@@ -11,13 +11,15 @@ namespace SharpLM.Models.Transformer;
 public sealed class DecoderLayer : Module
 {
     private readonly DecoderConfig _c;
+    private readonly int _index;
     private readonly Norm _attnNorm, _ffnNorm;
     private readonly Linear? _q, _k, _v, _qkv, _gate;
     private readonly Linear _o, _up, _down;
 
-    public DecoderLayer(DecoderConfig c, DecoderNames n, Generator gen)
+    public DecoderLayer(DecoderConfig c, DecoderNames n, Generator gen, int index)
     {
         _c = c;
+        _index = index;
         int kvDim = c.KvHeads * c.HeadDim;
         bool ln = c.Norm == NormKind.LayerNorm;
         _attnNorm = Child(n.AttnNorm, new Norm(c.Norm, c.Dim, c.NormEps, bias: ln));
@@ -36,18 +38,18 @@ public sealed class DecoderLayer : Module
         _down = Child(n.Down, new Linear(c.FfnDim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
     }
 
-    /// <summary>x [B, T, C] → [B, T, C]; positions i32 [T]; alibi slopes [H] or null; seed drives dropout.</summary>
-    public Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed)
+    /// <summary>x [B, T, C] → [B, T, C]; positions i32 [T]; alibi slopes [H] or null; seed drives dropout; cache appends k/v.</summary>
+    public Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache = null)
     {
         var c = _c;
         bool train = Training;
-        var h = c.PreNorm ? x + Ops.Dropout(Attention(_attnNorm.Forward(x), positions, alibi, seed), c.Dropout, seed + 1, train)
-                          : _attnNorm.Forward(x + Ops.Dropout(Attention(x, positions, alibi, seed), c.Dropout, seed + 1, train));
+        var h = c.PreNorm ? x + Ops.Dropout(Attention(_attnNorm.Forward(x), positions, alibi, seed, cache), c.Dropout, seed + 1, train)
+                          : _attnNorm.Forward(x + Ops.Dropout(Attention(x, positions, alibi, seed, cache), c.Dropout, seed + 1, train));
         return c.PreNorm ? h + Ops.Dropout(FeedForward(_ffnNorm.Forward(h)), c.Dropout, seed + 2, train)
                          : _ffnNorm.Forward(h + Ops.Dropout(FeedForward(h), c.Dropout, seed + 2, train));
     }
 
-    private Tensor Attention(Tensor x, Tensor positions, Tensor? alibi, ulong seed)
+    private Tensor Attention(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache)
     {
         var c = _c;
         int b = x.Shape[0], t = x.Shape[1], hd = c.HeadDim, kvDim = c.KvHeads * hd;
@@ -66,6 +68,7 @@ public sealed class DecoderLayer : Module
             q = Ops.Rope(q, positions, c.RopeTheta, c.RopeLayout, c.RopeScaling);
             k = Ops.Rope(k, positions, c.RopeTheta, c.RopeLayout, c.RopeScaling);
         }
+        if (cache is not null) (k, v) = cache.Append(_index, k, v);                         // (B, Hkv, past+T, hd)
         var a = Ops.ScaledDotProductAttention(q, k, v, causal: true, alibiSlopes: alibi,
             dropoutP: c.AttentionDropout, seed: seed, training: Training);                   // (B, H, T, hd)
         return _o.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                           // (B, T, C)

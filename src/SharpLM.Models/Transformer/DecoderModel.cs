@@ -31,15 +31,19 @@ public sealed class DecoderModel : Module
             _pos = Child(n.PositionEmbed ?? throw new ArgumentException($"{config.Family}: learned positions need a position-embedding name."),
                 new Embedding(config.MaxPositions, config.Dim, gen, config.InitStd / 2));
         _layers = new DecoderLayer[config.Layers];
-        for (int i = 0; i < config.Layers; i++) _layers[i] = Child(string.Format(n.Layer, i), new DecoderLayer(config, n, gen));
+        for (int i = 0; i < config.Layers; i++) _layers[i] = Child(string.Format(n.Layer, i), new DecoderLayer(config, n, gen, i));
         _finalNorm = Child(n.FinalNorm, new Norm(config.Norm, config.Dim, config.NormEps, bias: config.Norm == NormKind.LayerNorm));
         if (!config.TiedEmbeddings) _head = Child(n.LmHead, new Linear(config.Dim, config.VocabSize, false, gen, config.InitStd));
         if (config.Positions == PositionKind.Alibi) _alibi = Ops.AlibiSlopes(config.Heads);
     }
 
-    /// <summary>Token ids i32 [B, T] → logits [B, T, V]; <paramref name="startPos"/> offsets the positions.</summary>
-    public Tensor Forward(Tensor ids, int startPos = 0)
+    /// <summary>
+    /// Token ids i32 [B, T] → logits [B, T, V]; <paramref name="startPos"/> offsets the positions. With a
+    /// <paramref name="cache"/>, positions continue from the cached length and the new keys/values are appended.
+    /// </summary>
+    public Tensor Forward(Tensor ids, int startPos = 0, KvCache? cache = null)
     {
+        if (cache is not null) startPos = cache.Length;
         if (ids.Rank != 2 || ids.DType != DType.I32)
             throw new ArgumentException($"DecoderModel.Forward: ids must be i32 [batch, time], got {ids}.");
         int t = ids.Shape[1];
@@ -50,7 +54,8 @@ public sealed class DecoderModel : Module
         if (_pos is not null) x = x + _pos.Forward(positions);
         if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, t, Config.Dim);
         x = Ops.Dropout(x, Config.Dropout, _dropoutSeeds.NextUInt64(), Training);
-        foreach (var layer in _layers) x = layer.Forward(x, positions, _alibi, _dropoutSeeds.NextUInt64());
+        foreach (var layer in _layers) x = layer.Forward(x, positions, _alibi, _dropoutSeeds.NextUInt64(), cache);
+        cache?.Commit(t);
         x = _finalNorm.Forward(x);
         return _head is not null ? _head.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1)); // (B, T, V)
     }
