@@ -274,6 +274,7 @@ def seq2seq_forward(p, c, src, tgt):
 
 
 def write_case(name, config, shapes, forward, extra_inputs=None):
+    global B, T  # the forward functions read the batch/time globals; the greedy loop changes them
     torch.manual_seed(sum(map(ord, name)))  # a fixed seed per case
     params = make_params(shapes)
     V = config["vocab_size"]
@@ -304,6 +305,17 @@ def write_case(name, config, shapes, forward, extra_inputs=None):
     o.f64("loss", loss)
     for k in sorted(p64):
         o.f64("grad." + k, p64[k].grad)
+    if extra_inputs is None:  # decoder-only: greedy continuation of a short prompt, full recompute each step
+        saved = (B, T)
+        seq = ids[0, :5].tolist()
+        with torch.no_grad():
+            for _ in range(12):
+                B, T = 1, len(seq)
+                nxt = forward(p64, config, torch.tensor([seq]))[0, -1].argmax().item()
+                seq.append(nxt)
+        B, T = saved
+        o.i64("greedy_prompt", ids[0, :5])
+        o.i64("greedy_tokens", torch.tensor(seq[5:]))
     o.write(os.path.join(d, "oracle.safetensors"))
     print(f"{name}: {sum(v.numel() for v in params.values())} parameters, loss {loss.item():.6f}")
 

@@ -1,0 +1,33 @@
+// GenerationOptions: what to generate beyond the sampling knobs — length limit, stop tokens, beams.
+using SharpLM.Inference.Sampling;
+
+namespace SharpLM.Inference.Generation;
+
+/// <summary>Options of one generation request.</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Maximum number of new tokens.</summary>
+    public int MaxNewTokens { get; init; } = 64;
+    /// <summary>Generation stops after emitting any of these ids (EOS).</summary>
+    public IReadOnlyList<int> StopTokens { get; init; } = [];
+    /// <summary>Next-token selection.</summary>
+    public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
+
+    public GenerationOptions Validate(int vocabSize, int contextLength, int promptLength)
+    {
+        if (MaxNewTokens < 1) throw new ArgumentOutOfRangeException(nameof(MaxNewTokens), MaxNewTokens, "GenerationOptions: max_new_tokens must be at least 1.");
+        if (promptLength < 1) throw new ArgumentException("GenerationOptions: the prompt must contain at least one token.");
+        if (promptLength + MaxNewTokens > contextLength)
+            throw new ArgumentException($"GenerationOptions: prompt of {promptLength} tokens + {MaxNewTokens} new tokens exceeds the context length {contextLength}.");
+        foreach (var s in StopTokens)
+            if (s < 0 || s >= vocabSize) throw new ArgumentOutOfRangeException(nameof(StopTokens), s, $"GenerationOptions: stop token {s} is outside [0, {vocabSize}).");
+        Sampling.Validate(vocabSize);
+        return this;
+    }
+}
+
+/// <summary>Why generation ended.</summary>
+public enum FinishReason { Length, Stop, Cancelled }
+
+/// <summary>Result of a finished generation.</summary>
+public sealed record GenerationResult(int[] Tokens, FinishReason Finish, double PrefillTokensPerSecond, double DecodeTokensPerSecond);

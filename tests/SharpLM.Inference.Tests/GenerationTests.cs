@@ -1,0 +1,78 @@
+// Generation against the PyTorch oracle: greedy decoding with the KV cache reproduces the tokens PyTorch
+// picks by full recomputation; streaming yields the same tokens; stop tokens, limits and bad requests.
+using SharpLM.Inference.Generation;
+using SharpLM.Inference.Sampling;
+using SharpLM.Models.Families;
+using SharpLM.Models.Transformer;
+using SharpLM.Tensors;
+using SharpLM.TestSupport;
+using Xunit;
+
+namespace SharpLM.Inference.Tests;
+
+public class GenerationTests
+{
+    private static string ModelDir(string name) => Path.Combine(RepoPaths.Root, "tests", "SharpLM.Models.Tests", "Fixtures", name);
+
+    private static (DecoderModel Model, OracleFixture Oracle) Load(string name)
+    {
+        var dir = ModelDir(name);
+        var model = new DecoderModel(HfConfig.Load(dir));
+        var w = new OracleFixture(Path.Combine(dir, "model.safetensors"));
+        using (var scope = TensorScope.Begin()) model.LoadStateDict(w.Names.ToDictionary(n => n, n => w.Load(n)));
+        return (model, new OracleFixture(Path.Combine(dir, "oracle.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("llama_gqa")]
+    [InlineData("gpt2")]
+    [InlineData("qwen2_mqa")]
+    [InlineData("baichuan_alibi")]
+    public async Task GreedyTokensEqualPyTorch(string name)
+    {
+        var (model, fx) = Load(name);
+        var prompt = fx.Values("greedy_prompt").Select(v => (int)v).ToArray();
+        var expected = fx.Values("greedy_tokens").Select(v => (int)v).ToArray();
+        var gen = new TextGenerator(model);
+        var opts = new GenerationOptions { MaxNewTokens = expected.Length };
+        var r = gen.Generate(prompt, opts);
+        Assert.Equal(expected, r.Tokens);
+        Assert.Equal(FinishReason.Length, r.Finish);
+        Assert.True(r.PrefillTokensPerSecond > 0 && r.DecodeTokensPerSecond > 0);
+        var streamed = new List<int>();
+        await foreach (var t in gen.StreamAsync(prompt, opts)) streamed.Add(t);
+        Assert.Equal(expected, streamed);
+        model.Dispose();
+    }
+
+    [Fact]
+    public void StopTokenEndsGenerationAndSamplingIsSeeded()
+    {
+        var (model, fx) = Load("llama_gqa");
+        var prompt = fx.Values("greedy_prompt").Select(v => (int)v).ToArray();
+        var expected = fx.Values("greedy_tokens").Select(v => (int)v).ToArray();
+        var gen = new TextGenerator(model);
+        var r = gen.Generate(prompt, new GenerationOptions { MaxNewTokens = 12, StopTokens = [expected[2]] });
+        Assert.Equal(FinishReason.Stop, r.Finish);
+        Assert.Equal(expected[..(Array.IndexOf(expected, expected[2]) + 1)], r.Tokens);
+        var sampled = new GenerationOptions { MaxNewTokens = 10, Sampling = new SamplingOptions { Temperature = 1.2f, TopP = 0.9f, Seed = 5 } };
+        Assert.Equal(gen.Generate(prompt, sampled).Tokens, gen.Generate(prompt, sampled).Tokens);
+        var batch = gen.Generate([prompt, prompt[..2]], new GenerationOptions { MaxNewTokens = 3 });
+        Assert.Equal(expected[..3], batch[0].Tokens);
+        Assert.Equal(3, batch[1].Tokens.Length);
+        model.Dispose();
+    }
+
+    [Fact]
+    public void BadRequestsFailBeforeTheModelRuns()
+    {
+        var (model, _) = Load("llama_gqa");
+        var gen = new TextGenerator(model);
+        var tooLong = Assert.Throws<ArgumentException>(() => gen.Generate(Enumerable.Range(0, 30).ToArray(), new GenerationOptions { MaxNewTokens = 10 }));
+        Assert.Contains("context length 32", tooLong.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => gen.Generate([1, 2], new GenerationOptions { MaxNewTokens = 5, Sampling = new SamplingOptions { TopP = 1.5f } }));
+        var badToken = Assert.Throws<ArgumentOutOfRangeException>(() => gen.Generate([1, 999], new GenerationOptions { MaxNewTokens = 5 }));
+        Assert.Contains("999", badToken.Message);
+        model.Dispose();
+    }
+}
