@@ -76,3 +76,28 @@ public class GenerationTests
         model.Dispose();
     }
 }
+
+public class BeamSearchTests
+{
+    [Theory]
+    [InlineData("llama_gqa")]
+    [InlineData("gpt2")]
+    public void BeamsEqualThePyTorchReference(string name)
+    {
+        var dir = Path.Combine(RepoPaths.Root, "tests", "SharpLM.Models.Tests", "Fixtures", name);
+        using var model = new DecoderModel(HfConfig.Load(dir));
+        var w = new OracleFixture(Path.Combine(dir, "model.safetensors"));
+        using (var scope = TensorScope.Begin()) model.LoadStateDict(w.Names.ToDictionary(n => n, n => w.Load(n)));
+        var fx = new OracleFixture(Path.Combine(dir, "oracle.safetensors"));
+        var prompt = fx.Values("greedy_prompt").Select(v => (int)v).ToArray();
+        int stop = (int)fx.Values("beam_stop")[0];
+        var hyps = new BeamSearch(model).Run(prompt, beams: 3, maxNewTokens: 5, lengthPenalty: 1f, stopTokens: [stop]);
+        var scores = fx.Values("beam_scores");
+        Assert.Equal(scores.Length, hyps.Count);
+        for (int i = 0; i < hyps.Count; i++)
+        {
+            Assert.Equal(fx.Values($"beam_tokens.{i}").Select(v => (int)v).ToArray(), hyps[i].Tokens);
+            Assert.Equal(scores[i], hyps[i].Score, 1e-4);
+        }
+    }
+}

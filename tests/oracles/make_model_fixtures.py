@@ -313,7 +313,40 @@ def write_case(name, config, shapes, forward, extra_inputs=None):
                 B, T = 1, len(seq)
                 nxt = forward(p64, config, torch.tensor([seq]))[0, -1].argmax().item()
                 seq.append(nxt)
+            # Beam search, 3 beams, 5 new tokens, length penalty 1.0, with one stop token (SharpLM's BeamSearch semantics).
+            prompt = ids[0, :5].tolist()
+            stop = seq[7]
+            live, finished = [([], 0.0)], []
+            for step in range(5):
+                cand = []
+                for b, (toks, s_) in enumerate(live):
+                    B, T = 1, len(prompt) + len(toks)
+                    lp = torch.log_softmax(forward(p64, config, torch.tensor([prompt + toks]))[0, -1], -1)
+                    cand += [(s_ + float(lp[t]), b, t) for t in range(V)]
+                cand.sort(key=lambda x: (-x[0], x[1], x[2]))
+                nxt, rank = [], 0
+                for s_, b, t in cand:
+                    if len(nxt) == 3:
+                        break
+                    toks = live[b][0] + [t]
+                    if t == stop:
+                        if rank < 3:
+                            finished.append((toks, s_, s_ / len(toks) ** 1.0))
+                        rank += 1
+                        continue
+                    nxt.append((toks, s_))
+                    rank += 1
+                if step == 4 or not nxt:
+                    finished += [(tk, s_, s_ / len(tk) ** 1.0) for tk, s_ in nxt]
+                    break
+                live = nxt
+            finished.sort(key=lambda h: -h[2])
+            finished = finished[:3]
         B, T = saved
+        o.i64("beam_stop", torch.tensor([stop]))
+        o.f64("beam_scores", torch.tensor([h[2] for h in finished], dtype=torch.float64))
+        for i, h in enumerate(finished):
+            o.i64(f"beam_tokens.{i}", torch.tensor(h[0]))
         o.i64("greedy_prompt", ids[0, :5])
         o.i64("greedy_tokens", torch.tensor(seq[5:]))
     o.write(os.path.join(d, "oracle.safetensors"))

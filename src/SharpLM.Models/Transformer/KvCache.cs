@@ -47,6 +47,20 @@ public sealed class KvCache : IDisposable
     /// <summary>Advances the length after all layers appended <paramref name="t"/> positions.</summary>
     internal void Commit(int t) => Length += t;
 
+    /// <summary>Makes this cache hold the same prefix as <paramref name="other"/> (beam search reorders beams this way).</summary>
+    public void CopyFrom(KvCache other)
+    {
+        if (other._k.Length != _k.Length || other.Batch != Batch || other.Capacity > Capacity)
+            throw new ArgumentException("KvCache.CopyFrom: caches differ in layers, batch or capacity.");
+        for (int l = 0; l < _k.Length; l++)
+        {
+            if (other.Length == 0) break;
+            _k[l].Narrow(2, 0, other.Length).Assign(other._k[l].Narrow(2, 0, other.Length));
+            _v[l].Narrow(2, 0, other.Length).Assign(other._v[l].Narrow(2, 0, other.Length));
+        }
+        Length = other.Length;
+    }
+
     /// <summary>Forgets everything (keeps the memory).</summary>
     public void Clear() => Length = 0;
 
