@@ -8,7 +8,8 @@ switch (verb)
 {
     case "gemm": return GemmBench.Run(rest);
     case "attention": return AttentionBench.Run(rest);
+    case "train-step": return TrainStepBench.Run(rest);
     default:
-        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention> [options]");
+        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention|train-step> [options]");
         return 2;
 }
