@@ -97,25 +97,14 @@ public static unsafe partial class FlashAttention
                 float* sr = s + r * BlockK;
                 int nv = c->Causal ? Math.Min(kn, i + off - j0 + 1) : kn;
                 if (nv <= 0) { new Span<float>(sr, kn).Clear(); continue; }
-                if (hasAlibi)
-                {
-                    float bias0 = slope * (j0 - i - off);
-                    for (int jj = 0; jj < nv; jj++) sr[jj] += bias0 + slope * jj;
-                }
-                var row = new Span<float>(sr, nv);
+                if (hasAlibi) AttentionRowOps.AddRamp(sr, nv, slope * (j0 - i - off), slope);
                 float mOld = m[r];
-                float mNew = MathF.Max(mOld, TensorPrimitives.Max(row));
-                TensorPrimitives.Subtract(row, mNew, row);
-                TensorPrimitives.Exp(row, row);
-                float sum = TensorPrimitives.Sum(row);
+                float mNew = MathF.Max(mOld, AttentionRowOps.Max(sr, nv));
+                float sum = AttentionRowOps.ExpSub(sr, nv, mNew);
                 float alpha = MathF.Exp(mOld - mNew);
                 l[r] = l[r] * alpha + sum;
                 m[r] = mNew;
-                if (alpha != 1f)
-                {
-                    var ar = new Span<float>(acc + (long)r * D, D);
-                    TensorPrimitives.Multiply(ar, alpha, ar);
-                }
+                if (alpha != 1f) AttentionRowOps.Scale(acc + (long)r * D, D, alpha);
                 if (dropout)
                 {
                     ulong rowKey = DropoutRowKey(c->Seed, b, h, i);
