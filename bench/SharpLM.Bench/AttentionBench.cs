@@ -75,7 +75,7 @@ internal static unsafe class AttentionBench
             double maxDiff = 0;
             for (long i = 0; i < nq; i++) maxDiff = Math.Max(maxDiff, Math.Abs(of[i] - om[i]));
 
-            long sf = FlashAttention.ForwardScratchBytes(d, threads);
+            long sf = FlashAttention.ForwardScratchBytes(b, hkv, t, t, d, threads);
             long sb = FlashAttention.BackwardScratchBytes(b, hq, hkv, t, t, d, threads);
             long mf = MaterialisedAttention.ForwardBytes(t, t, threads), mb = MaterialisedAttention.BackwardBytes(t, t, threads);
             Console.WriteLine($"| {hq}/{hkv} | {t} | {ff:F2} | {fm:F2} | {fm / ff:F2}x | {fbf:F2} | {fbm:F2} | {fbm / fbf:F2}x | {Bytes(sf)} / {Bytes(sb)} | {Bytes(mf)} / {Bytes(mb)} | {gcFB} / {gcMB} B | {Bytes(wsF)} / {Bytes(wsM)} | {maxDiff:E1} |");

@@ -134,7 +134,11 @@ public static unsafe partial class FlashAttention
     private static long Round16(long n) => (n + 15) & ~15L;
 
     /// <summary>Bytes of scratch one Forward call uses in total (all workers), for the benchmark's memory column.</summary>
-    internal static long ForwardScratchBytes(int headDim, int threads) => ForwardTileFloats(headDim) * sizeof(float) * threads;
+    internal static long ForwardScratchBytes(int batch, int kvHeads, int tq, int tk, int headDim, int threads)
+    {
+        long call = tq > BlockQ ? (long)batch * kvHeads * headDim * tk : 0; // pre-transposed scale·Kᵀ
+        return (ForwardTileFloats(headDim) * threads + call) * sizeof(float);
+    }
 
     /// <summary>Bytes of scratch one Backward call uses in total (tile scratch of all workers + per-call buffers).</summary>
     internal static long BackwardScratchBytes(int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, int threads)
