@@ -193,14 +193,8 @@ public static unsafe partial class FlashAttention
                             int nv = c->Causal ? Math.Clamp(i + off - j0 + 1, 0, kn) : kn;
                             if (nv > 0)
                             {
-                                if (c->Alibi != null)
-                                {
-                                    float bias0 = slope * (j0 - i - off);
-                                    for (int jj = 0; jj < nv; jj++) pr[jj] += bias0 + slope * jj;
-                                }
-                                var row = new Span<float>(pr, nv);
-                                TensorPrimitives.Subtract(row, lse[r], row);
-                                TensorPrimitives.Exp(row, row);
+                                if (c->Alibi != null) AttentionRowOps.AddRamp(pr, nv, slope * (j0 - i - off), slope);
+                                AttentionRowOps.ExpSub(pr, nv, lse[r]);
                             }
                             if (nv < kn) new Span<float>(pr + nv, kn - nv).Clear();
                             if (dropout)
@@ -224,17 +218,7 @@ public static unsafe partial class FlashAttention
                         // dS = scale · P ∘ (dPd∘Z/(1-p) − D)
                         for (int r = 0; r < qn; r++)
                         {
-                            float* pr = p + r * BlockK, dr = dp + r * BlockK;
-                            float di = dsum[r];
-                            if (dropout)
-                            {
-                                float* mr = mz + r * BlockK;
-                                for (int jj = 0; jj < kn; jj++) dr[jj] = scale * pr[jj] * (dr[jj] * mr[jj] - di);
-                            }
-                            else
-                            {
-                                for (int jj = 0; jj < kn; jj++) dr[jj] = scale * pr[jj] * (dr[jj] - di);
-                            }
+                            AttentionRowOps.SoftmaxGrad(dp + r * BlockK, p + r * BlockK, dropout ? mz + r * BlockK : null, kn, dsum[r], scale);
                         }
                         // dQ += dS·K
                         TileGemm.Run(dp, BlockK, 1, kr, D, dqTarget + rowBase * D, D, qn, D, kn, accumulate: true);

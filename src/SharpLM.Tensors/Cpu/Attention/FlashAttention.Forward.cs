@@ -15,6 +15,7 @@ public static unsafe partial class FlashAttention
     private struct FwdCtx
     {
         public float* Q, K, V, O, Lse, Alibi;
+        public float* KT;  // null, or scale·Kᵀ for all heads: [B, Hkv, D, Tk] (pre-transposed once when the query has several tiles)
         public int B, Hq, Hkv, Tq, Tk, D, Off, NQT;
         public float Scale, DropP;
         public bool Causal;
@@ -34,7 +35,32 @@ public static unsafe partial class FlashAttention
         c.Scale = scale; c.DropP = dropoutP; c.Causal = causal; c.Seed = seed;
         long items = (long)batch * qHeads * c.NQT;
         if (items > int.MaxValue) throw new ArgumentException("FlashAttention.Forward: too many work items.", nameof(batch));
+        c.KT = null;
+        if (c.NQT > 1)
+        {
+            // Every query tile of a head reads every key tile: transpose scale·K once per call instead of once per
+            // (query tile, key tile). O(Tk·D) per kv head, like K itself.
+            c.KT = CallScratch((long)batch * kvHeads * headDim * tk);
+            Threading.WorkerPool.Shared.For(batch * kvHeads * ((tk + BlockK - 1) / BlockK), &TransposeKeysItem, &c);
+        }
         Threading.WorkerPool.Shared.For((int)items, &ForwardItem, &c);
+    }
+
+    /// <summary>KT[b, kvh, :, j0:j0+64] = scale · K[b, kvh, j0:j0+64, :]ᵀ for one key block.</summary>
+    private static void TransposeKeysItem(int idx, void* ctx)
+    {
+        FwdCtx* c = (FwdCtx*)ctx;
+        int keyBlocks = (c->Tk + BlockK - 1) / BlockK;
+        int bkv = idx / keyBlocks, j0 = idx % keyBlocks * BlockK;
+        int D = c->D, Tk = c->Tk, kn = Math.Min(BlockK, Tk - j0);
+        float* src = c->K + ((long)bkv * Tk + j0) * D;
+        float* dst = c->KT + (long)bkv * D * Tk + j0;
+        float scale = c->Scale;
+        for (int d = 0; d < D; d++)
+        {
+            float* drow = dst + (long)d * Tk;
+            for (int jj = 0; jj < kn; jj++) drow[jj] = src[(long)jj * D + d] * scale;
+        }
     }
 
     private static void ForwardItem(int idx, void* ctx)
@@ -82,14 +108,21 @@ public static unsafe partial class FlashAttention
         for (int j0 = 0; j0 < kEnd; j0 += BlockK)
         {
             int kn = Math.Min(BlockK, kEnd - j0);
-            // scale·Kᵀ for this key tile.
-            float* kr = kBase + (long)j0 * D;
-            for (int jj = 0; jj < kn; jj++)
+            if (c->KT != null)
             {
-                float* src = kr + (long)jj * D;
-                for (int d = 0; d < D; d++) kt[(long)d * BlockK + jj] = src[d] * scale;
+                TileGemm.Run(q, D, 1, c->KT + (long)(b * c->Hkv + kvh) * D * Tk + j0, Tk, s, BlockK, qn, kn, D, accumulate: false);
             }
-            TileGemm.Run(q, D, 1, kt, BlockK, s, BlockK, qn, kn, D, accumulate: false);
+            else
+            {
+                // scale·Kᵀ for this key tile.
+                float* kr = kBase + (long)j0 * D;
+                for (int jj = 0; jj < kn; jj++)
+                {
+                    float* src = kr + (long)jj * D;
+                    for (int d = 0; d < D; d++) kt[(long)d * BlockK + jj] = src[d] * scale;
+                }
+                TileGemm.Run(q, D, 1, kt, BlockK, s, BlockK, qn, kn, D, accumulate: false);
+            }
 
             for (int r = 0; r < qn; r++)
             {
@@ -97,25 +130,14 @@ public static unsafe partial class FlashAttention
                 float* sr = s + r * BlockK;
                 int nv = c->Causal ? Math.Min(kn, i + off - j0 + 1) : kn;
                 if (nv <= 0) { new Span<float>(sr, kn).Clear(); continue; }
-                if (hasAlibi)
-                {
-                    float bias0 = slope * (j0 - i - off);
-                    for (int jj = 0; jj < nv; jj++) sr[jj] += bias0 + slope * jj;
-                }
-                var row = new Span<float>(sr, nv);
+                if (hasAlibi) AttentionRowOps.AddRamp(sr, nv, slope * (j0 - i - off), slope);
                 float mOld = m[r];
-                float mNew = MathF.Max(mOld, TensorPrimitives.Max(row));
-                TensorPrimitives.Subtract(row, mNew, row);
-                TensorPrimitives.Exp(row, row);
-                float sum = TensorPrimitives.Sum(row);
+                float mNew = MathF.Max(mOld, AttentionRowOps.Max(sr, nv));
+                float sum = AttentionRowOps.ExpSub(sr, nv, mNew);
                 float alpha = MathF.Exp(mOld - mNew);
                 l[r] = l[r] * alpha + sum;
                 m[r] = mNew;
-                if (alpha != 1f)
-                {
-                    var ar = new Span<float>(acc + (long)r * D, D);
-                    TensorPrimitives.Multiply(ar, alpha, ar);
-                }
+                if (alpha != 1f) AttentionRowOps.Scale(acc + (long)r * D, D, alpha);
                 if (dropout)
                 {
                     ulong rowKey = DropoutRowKey(c->Seed, b, h, i);

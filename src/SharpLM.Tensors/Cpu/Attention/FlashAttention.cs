@@ -53,6 +53,11 @@ public static unsafe partial class FlashAttention
     private static void Validate(string method, float* q, float* k, float* v, float* output, float* lse,
         int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, float scale, float dropoutP)
     {
+        // Only build the message on failure: the happy path must not allocate.
+        if (q != null && k != null && v != null && output != null && lse != null && batch > 0 && qHeads > 0 && kvHeads > 0
+            && qHeads % kvHeads == 0 && tq > 0 && tk > 0 && headDim > 0 && float.IsFinite(scale) && dropoutP >= 0f && dropoutP < 1f
+            && (long)batch * qHeads * tq * headDim <= int.MaxValue * 16L && (long)batch * kvHeads * tk * headDim <= int.MaxValue * 16L)
+            return;
         string where = "FlashAttention." + method;
         if (q == null) throw new ArgumentException($"{where}: q must not be null.", nameof(q));
         if (k == null) throw new ArgumentException($"{where}: k must not be null.", nameof(k));
@@ -129,7 +134,11 @@ public static unsafe partial class FlashAttention
     private static long Round16(long n) => (n + 15) & ~15L;
 
     /// <summary>Bytes of scratch one Forward call uses in total (all workers), for the benchmark's memory column.</summary>
-    internal static long ForwardScratchBytes(int headDim, int threads) => ForwardTileFloats(headDim) * sizeof(float) * threads;
+    internal static long ForwardScratchBytes(int batch, int kvHeads, int tq, int tk, int headDim, int threads)
+    {
+        long call = tq > BlockQ ? (long)batch * kvHeads * headDim * tk : 0; // pre-transposed scale·Kᵀ
+        return (ForwardTileFloats(headDim) * threads + call) * sizeof(float);
+    }
 
     /// <summary>Bytes of scratch one Backward call uses in total (tile scratch of all workers + per-call buffers).</summary>
     internal static long BackwardScratchBytes(int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, int threads)
