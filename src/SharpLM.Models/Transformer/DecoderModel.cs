@@ -20,6 +20,9 @@ public sealed class DecoderModel : Module
 
     public DecoderConfig Config { get; }
 
+    /// <summary>State of the generator that seeds dropout masks (part of an exact-resume checkpoint).</summary>
+    public ulong[] DropoutRngState { get => _dropoutSeeds.GetState(); set => _dropoutSeeds.SetState(value); }
+
     public DecoderModel(DecoderConfig config, ulong seed = 0)
     {
         Config = config.Validate();

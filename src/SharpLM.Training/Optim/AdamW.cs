@@ -52,6 +52,23 @@ public sealed class AdamW : IOptimizer
 
     public void ZeroGrad() { foreach (var g in _groups) foreach (var (_, p) in g.Params) p.ZeroGrad(); }
 
+    /// <summary>Restores moments saved from <see cref="State"/> and the step count (bias correction depends on it).</summary>
+    public void LoadState(IReadOnlyDictionary<string, float[]> state, long steps)
+    {
+        foreach (var g in _groups)
+            foreach (var (name, p) in g.Params)
+            {
+                var (m, v) = _state[p];
+                foreach (var (key, dst) in new[] { ($"exp_avg.{name}", m), ($"exp_avg_sq.{name}", v) })
+                {
+                    if (!state.TryGetValue(key, out var src)) throw new KeyNotFoundException($"AdamW.LoadState: missing '{key}'.");
+                    if (src.Length != dst.Length) throw new ArgumentException($"AdamW.LoadState: '{key}' has {src.Length} values, expected {dst.Length}.");
+                    src.CopyTo(dst, 0);
+                }
+            }
+        Steps = steps;
+    }
+
     public IReadOnlyDictionary<string, float[]> State =>
         _groups.SelectMany(g => g.Params).SelectMany(np => new[] { ($"exp_avg.{np.Name}", _state[np.Param].M), ($"exp_avg_sq.{np.Name}", _state[np.Param].V) })
             .ToDictionary(t => t.Item1, t => t.Item2);

@@ -1,0 +1,96 @@
+// PretrainConfig: every setting of a pretraining run as one typed record, read from JSON (snake_case keys;
+// unknown keys rejected) and overridden by `key=value` pairs from the command line; the resolved config is
+// stored with the run.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace SharpLM.Training.Pretraining;
+
+/// <summary>Settings of a pretraining run.</summary>
+public sealed record PretrainConfig
+{
+    // data
+    /// <summary>Training text (UTF-8). Null: the caller supplies the corpus (quickstart generates one).</summary>
+    public string? Data { get; init; }
+    public double ValFraction { get; init; } = 0.1;
+    // model (LLaMA-style decoder)
+    public int Dim { get; init; } = 256;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 4;
+    public int KvHeads { get; init; } = 4;
+    public int FfnDim { get; init; } = 704;
+    public int Context { get; init; } = 128;
+    public float Dropout { get; init; }
+    // optimisation
+    public int BatchSize { get; init; } = 16;
+    public int GradAccum { get; init; } = 1;
+    public int Steps { get; init; } = 300;
+    public float Lr { get; init; } = 3e-3f;
+    public float MinLrRatio { get; init; } = 0.1f;
+    public int WarmupSteps { get; init; } = 30;
+    public string Schedule { get; init; } = "cosine";
+    public float WeightDecay { get; init; } = 0.1f;
+    public float Beta1 { get; init; } = 0.9f;
+    public float Beta2 { get; init; } = 0.95f;
+    public float Clip { get; init; } = 1f;
+    /// <summary>A batch whose loss exceeds this multiple of the running mean (or is not finite) is skipped.</summary>
+    public float SpikeFactor { get; init; } = 3f;
+    public ulong Seed { get; init; } = 1;
+    // evaluation and outputs
+    public int EvalEvery { get; init; } = 50;
+    public int EvalBatches { get; init; } = 8;
+    public int SampleTokens { get; init; } = 200;
+    public int CheckpointEvery { get; init; } = 100;
+    public string OutDir { get; init; } = "runs/pretrain";
+    public int Threads { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+    };
+
+    /// <summary>The config as JSON (snake_case).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a JSON config; unknown keys and wrong types are errors naming the file.</summary>
+    public static PretrainConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"PretrainConfig: {path} does not exist.", path);
+        try { return JsonSerializer.Deserialize<PretrainConfig>(File.ReadAllText(path), Json) ?? throw new FormatException($"{path}: empty config."); }
+        catch (JsonException e) { throw new FormatException($"{path}: {e.Message}", e); }
+    }
+
+    /// <summary>Applies `key=value` overrides (snake_case keys of this record).</summary>
+    public PretrainConfig With(IEnumerable<string> overrides)
+    {
+        var node = JsonNode.Parse(ToJson())!.AsObject();
+        foreach (var o in overrides)
+        {
+            int eq = o.IndexOf('=');
+            if (eq <= 0) throw new FormatException($"override '{o}': expected key=value.");
+            string key = o[..eq].Trim().TrimStart('-').Replace('-', '_'), value = o[(eq + 1)..].Trim();
+            if (!node.ContainsKey(key)) throw new FormatException($"override '{o}': unknown key '{key}' (known: {string.Join(", ", node.Select(p => p.Key))}).");
+            node[key] = JsonNode.Parse(LooksLikeJsonScalar(value) ? value : JsonSerializer.Serialize(value));
+        }
+        try { return JsonSerializer.Deserialize<PretrainConfig>(node.ToJsonString(), Json)!; }
+        catch (JsonException e) { throw new FormatException($"overrides: {e.Message}", e); }
+    }
+
+    private static bool LooksLikeJsonScalar(string v) => v is "true" or "false" or "null" || double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    /// <summary>Throws naming the field when a value is out of range.</summary>
+    public PretrainConfig Validate()
+    {
+        void Check(bool ok, string msg) { if (!ok) throw new ArgumentException($"PretrainConfig: {msg}"); }
+        Check(Dim > 0 && Layers > 0 && Heads > 0 && KvHeads > 0 && FfnDim > 0 && Context > 1, "dim, layers, heads, kv_heads, ffn_dim must be positive and context > 1.");
+        Check(BatchSize > 0 && GradAccum > 0 && Steps > 0, "batch_size, grad_accum and steps must be positive.");
+        Check(Lr > 0 && MinLrRatio is >= 0 and <= 1, "lr must be > 0 and min_lr_ratio in [0, 1].");
+        Check(ValFraction is > 0 and < 1, "val_fraction must be in (0, 1).");
+        Check(Schedule is "cosine" or "linear" or "constant" or "wsd", $"schedule must be cosine, linear, constant or wsd, got '{Schedule}'.");
+        Check(EvalEvery > 0 && EvalBatches > 0 && CheckpointEvery > 0, "eval_every, eval_batches and checkpoint_every must be positive.");
+        return this;
+    }
+}

@@ -1,0 +1,81 @@
+// The pretraining loop: loss falls on a learnable corpus; an abrupt stop after a checkpoint followed by a
+// resume reproduces the uninterrupted run's losses step for step (the kill -9 case); config overrides.
+using SharpLM.Training.Pretraining;
+using SharpLM.Training.Runs;
+using Xunit;
+
+namespace SharpLM.Training.Tests;
+
+public class PretrainerTests
+{
+    private static string Corpus()
+    {
+        var words = new[] { "the cat", "a dog", "sat on", "the mat", "ran to", "the park", "and then", "slept." };
+        var sb = new System.Text.StringBuilder();
+        var g = new SharpLM.Tensors.Rng.Generator(3);
+        while (sb.Length < 20000) sb.Append(words[g.NextInt(words.Length)]).Append(' ');
+        return sb.ToString();
+    }
+
+    private static PretrainConfig Tiny(string dir) => new()
+    {
+        Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, FfnDim = 64, Context = 32, BatchSize = 8, Steps = 12, Lr = 1e-2f,
+        WarmupSteps = 2, EvalEvery = 6, EvalBatches = 2, CheckpointEvery = 4, OutDir = dir, Dropout = 0.1f,
+    };
+
+    private sealed class Crash : Exception;
+
+    [Fact]
+    public void ResumeAfterAnAbruptStopReproducesTheUninterruptedRun()
+    {
+        string a = Dir(), b = Dir();
+        try
+        {
+            var full = new List<float>();
+            var first = new Pretrainer(Tiny(a), Corpus()).Run(new SyncProgress(p => full.Add(p.Loss)));
+            Assert.Equal(12, first.StepsDone);
+            Assert.True(full[^1] < full[0], $"loss did not fall: {full[0]} → {full[^1]}");
+
+            // Second run dies abruptly at step 10 (after the step-8 checkpoint, no save on the way out).
+            var part = new List<float>();
+            Assert.Throws<Crash>(() => new Pretrainer(Tiny(b), Corpus()).Run(new SyncProgress(p =>
+            {
+                part.Add(p.Loss);
+                if (p.Step == 10) throw new Crash();
+            })));
+            var resumed = new List<(long Step, float Loss)>();
+            var r = new Pretrainer(Tiny(b), Corpus()).Run(new SyncProgress(p => { if (p.Event?.StartsWith("resumed") != true) resumed.Add((p.Step, p.Loss)); }), resume: true);
+            Assert.Equal(12, r.StepsDone);
+            Assert.Equal(new long[] { 9, 10, 11, 12 }, resumed.Select(x => x.Step));
+            for (int i = 0; i < 4; i++) Assert.Equal(full[8 + i], resumed[i].Loss);   // bit-identical
+            Assert.Equal(first.FinalValLoss, r.FinalValLoss);
+            using var store = new RunStore(Path.Combine(b, "runs.sqlite"));
+            Assert.Equal(12, store.Series(Assert.Single(store.Runs()).Id, "train/loss").Count);
+            Assert.True(File.Exists(Path.Combine(b, "loss.png")));
+            Assert.True(File.Exists(Path.Combine(b, "checkpoint", "model.safetensors")));
+            Assert.True(File.Exists(Path.Combine(b, "checkpoint", "config.json")));
+        }
+        finally { foreach (var d in new[] { a, b }) try { Directory.Delete(d, true); } catch (IOException) { } }
+    }
+
+    [Fact]
+    public void OverridesAreTypedAndUnknownKeysRejected()
+    {
+        var c = new PretrainConfig().With(["steps=7", "lr=0.01", "out_dir=x/y", "--batch-size=3"]);
+        Assert.Equal(7, c.Steps);
+        Assert.Equal(0.01f, c.Lr);
+        Assert.Equal("x/y", c.OutDir);
+        Assert.Equal(3, c.BatchSize);
+        Assert.Contains("unknown key 'stepz'", Assert.Throws<FormatException>(() => new PretrainConfig().With(["stepz=1"])).Message);
+        Assert.Throws<FormatException>(() => new PretrainConfig().With(["steps=many"]));
+        Assert.Contains("schedule", Assert.Throws<ArgumentException>(() => new PretrainConfig { Schedule = "exp" }.Validate()).Message);
+    }
+
+    private static string Dir() => Path.Combine(Path.GetTempPath(), "sharplm-pretrain-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts asynchronously).</summary>
+    private sealed class SyncProgress(Action<TrainProgress> a) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress value) => a(value);
+    }
+}
