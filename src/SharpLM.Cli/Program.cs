@@ -4,6 +4,9 @@ using SharpLM.Cli;
 
 var root = new RootCommand("SharpLM: train, fine-tune, align, evaluate and serve language models in .NET.");
 root.Subcommands.Add(InfoCommand.Create());
-root.Subcommands.Add(QuickstartCommand.Create());
+root.Subcommands.Add(PretrainCommand.CreateQuickstart());
+root.Subcommands.Add(PretrainCommand.CreatePretrain());
+root.Subcommands.Add(RunsCommand.Create());
+root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,24 +1,24 @@
-// `sharplm quickstart`: the README's main job on built-in defaults. Until the pretraining pipeline lands it
-// prints `info` and trains the spiral MLP demo, showing the loss fall; Ctrl+C cancels cleanly.
+// `sharplm demo`: a few-second smoke test of the tensor engine — prints `info` and trains the spiral MLP
+// demo, showing the loss fall; Ctrl+C cancels cleanly.
 using System.CommandLine;
 using SharpLM.Tensors.Examples;
 
 namespace SharpLM.Cli;
 
-internal static class QuickstartCommand
+internal static class DemoCommand
 {
-    public static Command Create()
+    public static Command CreateDemo()
     {
         var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 300 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed for data and weights.", DefaultValueFactory = _ => 1UL };
-        var cmd = new Command("quickstart", "Show the engine and train a two-layer MLP on a generated spiral task (built-in defaults).") { steps, seed };
+        var cmd = new Command("demo", "Smoke test: train a two-layer MLP on a generated spiral task in about a second.") { steps, seed };
         cmd.SetAction(r => Run(r.GetValue(steps), r.GetValue(seed)));
         return cmd;
     }
 
     private static int Run(int steps, ulong seed)
     {
-        if (steps < 1) { Console.Error.WriteLine($"quickstart: --steps must be at least 1, got {steps}."); return 2; }
+        if (steps < 1) { Console.Error.WriteLine($"demo: --steps must be at least 1, got {steps}."); return 2; }
         InfoCommand.Print();
         Console.WriteLine();
         Console.WriteLine($"Training a 2-64-3 tanh MLP on 600 spiral points (softmax cross-entropy, SGD momentum 0.9), {steps} steps:");

@@ -1,0 +1,113 @@
+// `sharplm pretrain --config FILE [key=value …] [--resume]` and `sharplm quickstart`: thin wrappers over
+// SharpLM.Training.Pretrainer. Quickstart needs nothing: it generates its own corpus (or uses --data),
+// trains a small LLaMA-style model for a few minutes with a progress bar, then prints samples, the
+// validation loss and where the run's files are.
+using System.CommandLine;
+using SharpLM.Inference.Generation;
+using SharpLM.Inference.Sampling;
+using SharpLM.Models.Transformer;
+using SharpLM.Text.Char;
+using SharpLM.Training.Data;
+using SharpLM.Training.Pretraining;
+
+namespace SharpLM.Cli;
+
+internal static class PretrainCommand
+{
+    public static Command CreatePretrain()
+    {
+        var config = new Option<string?>("--config") { Description = "JSON config (keys of PretrainConfig, snake_case)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from out_dir/checkpoint." };
+        var overrides = new Argument<string[]>("overrides") { Description = "key=value overrides, e.g. steps=2000 lr=1e-3.", Arity = ArgumentArity.ZeroOrMore };
+        var cmd = new Command("pretrain", "Pretrain a LLaMA-style model on a text corpus.") { config, resume, overrides };
+        cmd.SetAction(r =>
+        {
+            var cfg = Resolve(r.GetValue(config), r.GetValue(overrides) ?? []);
+            if (cfg is null) return 2;
+            if (cfg.Data is null) { Console.Error.WriteLine("pretrain: set data=PATH (a UTF-8 text file) in the config or as an override."); return 2; }
+            return Train(cfg, ReadCorpus(cfg.Data), r.GetValue(resume));
+        });
+        return cmd;
+    }
+
+    public static Command CreateQuickstart()
+    {
+        var data = new Option<string?>("--data") { Description = "Train on this text file instead of the generated corpus." };
+        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 300 };
+        var outDir = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "runs/quickstart" };
+        var cmd = new Command("quickstart", "Train a small model end to end on built-in defaults (no network needed).") { data, steps, outDir };
+        cmd.SetAction(r =>
+        {
+            InfoCommand.Print();
+            Console.WriteLine();
+            var cfg = new PretrainConfig { Steps = r.GetValue(steps), OutDir = r.GetValue(outDir)!, Data = r.GetValue(data) };
+            string corpus;
+            if (cfg.Data is null)
+            {
+                corpus = SyntheticCorpus.Generate(400_000, cfg.Seed);
+                Console.WriteLine($"Corpus: {corpus.Length:N0} characters of generated stories and arithmetic (seed {cfg.Seed}).");
+            }
+            else corpus = ReadCorpus(cfg.Data);
+            return Train(cfg, corpus, resume: false);
+        });
+        return cmd;
+    }
+
+    private static PretrainConfig? Resolve(string? path, string[] overrides)
+    {
+        try { return (path is null ? new PretrainConfig() : PretrainConfig.Load(path)).With(overrides).Validate(); }
+        catch (Exception e) when (e is FormatException or ArgumentException or FileNotFoundException)
+        {
+            Console.Error.WriteLine($"pretrain: {e.Message}");
+            return null;
+        }
+    }
+
+    private static string ReadCorpus(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"pretrain: data file {path} does not exist.", path);
+        return File.ReadAllText(path);
+    }
+
+    private static int Train(PretrainConfig cfg, string corpus, bool resume)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); Console.Error.WriteLine("\nStopping after this step (checkpoint will be written)…"); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var trainer = new Pretrainer(cfg, corpus);
+            Console.WriteLine($"Model: LLaMA-style, dim {cfg.Dim}, {cfg.Layers} layers, {cfg.Heads} heads, context {cfg.Context}, " +
+                              $"{trainer.Model.ParameterCount:N0} parameters; char vocabulary of {trainer.Tokenizer.VocabSize}.");
+            Console.WriteLine($"Training {cfg.Steps} steps of {cfg.BatchSize}×{cfg.Context} tokens (AdamW, lr {cfg.Lr}, {cfg.Schedule}):");
+            var result = trainer.Run(new ProgressLine(), Sample, cts.Token, resume);
+            Console.WriteLine();
+            Console.WriteLine(result.Cancelled ? $"Cancelled at step {result.StepsDone}; resume with --resume." : $"Finished {result.StepsDone} steps.");
+            Console.WriteLine($"Validation loss {result.FinalValLoss:F4} (best {result.BestValLoss:F4}, {result.FinalValLoss / Math.Log(2):F3} bits/char).");
+            Console.WriteLine("Samples:");
+            foreach (var seed in new ulong[] { 1, 2 }) Console.WriteLine("  " + Sample(trainer.Model, trainer.Tokenizer, seed).Replace("\n", "\n  "));
+            Console.WriteLine("Files:");
+            foreach (var f in result.Files) Console.WriteLine($"  {f}");
+            return result.Cancelled ? 130 : 0;
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or FormatException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"pretrain: {e.Message}");
+            return 2;
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+    }
+
+    private static string Sample(DecoderModel model, CharTokenizer tok) => Sample(model, tok, 7);
+
+    private static string Sample(DecoderModel model, CharTokenizer tok, ulong seed)
+    {
+        var prompt = tok.Encode("Once");
+        int budget = Math.Min(160, model.Config.MaxPositions - prompt.Length);
+        var r = new TextGenerator(model).Generate(prompt, new GenerationOptions
+        {
+            MaxNewTokens = budget, Sampling = new SamplingOptions { Temperature = 0.8f, TopK = 20, Seed = seed },
+        });
+        return tok.Decode(prompt) + tok.Decode(r.Tokens);
+    }
+}
