@@ -17,7 +17,11 @@ internal static class TrainStepBench
 {
     public static int Run(string[] args)
     {
-        int steps = args.Length > 0 ? int.Parse(args[0]) : 8;
+        // Options: [steps] [--threads 1,2] [--no-peer]
+        int steps = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 8;
+        int ti = Array.IndexOf(args, "--threads");
+        int[] threadCounts = ti >= 0 ? args[ti + 1].Split(',').Select(int.Parse).ToArray() : [1, 2];
+        bool noPeer = args.Contains("--no-peer");
         var cfg = new { vocab = 65, dim = 256, layers = 4, heads = 4, ffn = 704, ctx = 128, batch = 16, steps };
         var config = new DecoderConfig
         {
@@ -26,11 +30,11 @@ internal static class TrainStepBench
         };
         Console.WriteLine($"LLaMA-style decoder: dim {cfg.dim}, {cfg.layers} layers, {cfg.heads} heads, ffn {cfg.ffn}, vocab {cfg.vocab}, batch {cfg.batch} x ctx {cfg.ctx} = {cfg.batch * cfg.ctx} tokens/step, {DecoderLayout.Count(config):N0} parameters");
         Console.WriteLine($"{"threads",8} {"SharpLM tok/s",14} {"PyTorch tok/s",14} {"ratio",7} {"ms/step",9} {"managed KB/step",16} {"new native B/step",18}");
-        foreach (int threads in new[] { 1, 2 })
+        foreach (int threads in threadCounts)
         {
             WorkerPool.SetThreads(threads);
             var (tps, ms, managed, native) = Ours(config, cfg.batch, cfg.ctx, steps);
-            double peer = Peer(JsonSerializer.Serialize(new { cfg.vocab, cfg.dim, cfg.layers, cfg.heads, cfg.ffn, cfg.ctx, cfg.batch, cfg.steps, threads }));
+            double peer = noPeer ? double.NaN : Peer(JsonSerializer.Serialize(new { cfg.vocab, cfg.dim, cfg.layers, cfg.heads, cfg.ffn, cfg.ctx, cfg.batch, cfg.steps, threads }));
             Console.WriteLine($"{threads,8} {tps,14:F0} {peer,14:F0} {tps / peer,7:F2} {ms,9:F1} {managed / 1024.0,16:F1} {native,18}");
         }
         return 0;
@@ -72,6 +76,9 @@ internal static class TrainStepBench
         var script = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "peers", "train_step_torch.py");
         if (!File.Exists(script)) script = Path.Combine("bench", "peers", "train_step_torch.py");
         var psi = new ProcessStartInfo("/usr/bin/python3", script) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Debian's torch calls OpenBLAS, whose pool ignores torch.set_num_threads: pin every pool.
+        string threads = JsonDocument.Parse(json).RootElement.GetProperty("threads").GetInt32().ToString();
+        foreach (var v in new[] { "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS" }) psi.Environment[v] = threads;
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         p.StandardInput.Write(json);
         p.StandardInput.Close();
