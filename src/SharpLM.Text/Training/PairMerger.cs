@@ -1,6 +1,6 @@
 // PairMerger: the merge loop shared by the BPE-family trainers. Words are symbol-id sequences with a
 // frequency. It keeps pair → count and pair → words containing it, and after each merge updates both only for
-// the words that held the merged pair (their old pairs are subtracted and their new pairs added). The best pair
+// the words that held the merged pair, and in them only for the pairs next to each occurrence. The best pair
 // comes from a max-heap with lazy deletion: every count change pushes a fresh entry and a popped entry whose
 // count is no longer current is dropped, so no merge recounts the corpus. Ties on count go to the greater
 // pair under the caller's symbol order (first symbols compared, then second), which makes training deterministic.
@@ -14,8 +14,8 @@ internal sealed class PairMerger
     private readonly int[][] _words;
     private readonly long[] _freq;
     private readonly Comparison<int> _symbolOrder;
-    private readonly Dictionary<long, long> _pairCount = new();
-    private readonly Dictionary<long, HashSet<int>> _pairWords = new();
+    private readonly Dictionary<long, long> _pairCount = new(PairComparer.Instance);
+    private readonly Dictionary<long, HashSet<int>> _pairWords = new(PairComparer.Instance);
     private readonly PriorityQueue<long, (long Count, long Pair)> _heap;
 
     /// <param name="words">Symbol sequences (modified in place as merges apply).</param>
@@ -77,28 +77,43 @@ internal sealed class PairMerger
     {
         long target = Pack(first, second);
         if (!_pairWords.Remove(target, out var holders)) return;
-        var delta = new Dictionary<long, long>();
+        var delta = new Dictionary<long, long>(PairComparer.Instance);
         foreach (int w in holders)
         {
             var s = _words[w];
             if (!Contains(s, first, second)) continue;      // stale membership
             long f = _freq[w];
-            for (int i = 0; i + 1 < s.Length; i++) CollectionsMarshal.GetValueRefOrAddDefault(delta, Pack(s[i], s[i + 1]), out _) -= f;
+            // Only the pairs next to each occurrence change: (prev, first) becomes (prev, merged) and
+            // (second, next) becomes (merged, next); prev is read from the output so runs like "a b a b" net out.
             var t = new int[s.Length];
             int n = 0;
             for (int i = 0; i < s.Length; i++)
             {
-                if (i + 1 < s.Length && s[i] == first && s[i + 1] == second) { t[n++] = merged; i++; }
+                if (i + 1 < s.Length && s[i] == first && s[i + 1] == second)
+                {
+                    if (n > 0)
+                    {
+                        int prev = t[n - 1];
+                        CollectionsMarshal.GetValueRefOrAddDefault(delta, Pack(prev, first), out _) -= f;
+                        long np = Pack(prev, merged);
+                        CollectionsMarshal.GetValueRefOrAddDefault(delta, np, out _) += f;
+                        Where(np).Add(w);
+                    }
+                    if (i + 2 < s.Length)
+                    {
+                        int next = s[i + 2];
+                        CollectionsMarshal.GetValueRefOrAddDefault(delta, Pack(second, next), out _) -= f;
+                        long nn = Pack(merged, next);
+                        CollectionsMarshal.GetValueRefOrAddDefault(delta, nn, out _) += f;
+                        Where(nn).Add(w);
+                    }
+                    t[n++] = merged;
+                    i++;
+                }
                 else t[n++] = s[i];
             }
             Array.Resize(ref t, n);
             _words[w] = t;
-            for (int i = 0; i + 1 < n; i++)
-            {
-                long p = Pack(t[i], t[i + 1]);
-                CollectionsMarshal.GetValueRefOrAddDefault(delta, p, out _) += f;
-                if (t[i] == merged || t[i + 1] == merged) Where(p).Add(w);
-            }
         }
         foreach (var (p, d) in delta)
         {
@@ -127,4 +142,12 @@ internal sealed class PairMerger
     private static long Pack(int a, int b) => ((long)a << 32) | (uint)b;
     private static int First(long p) => (int)(p >> 32);
     private static int Second(long p) => (int)(uint)p;
+
+    /// <summary>long's own hash is hi ^ lo, which collides for every packed pair with the same a ^ b; mix instead.</summary>
+    private sealed class PairComparer : IEqualityComparer<long>
+    {
+        public static readonly PairComparer Instance = new();
+        public bool Equals(long x, long y) => x == y;
+        public int GetHashCode(long x) => (int)(((ulong)x * 0x9E3779B97F4A7C15UL) >> 32);
+    }
 }
