@@ -93,7 +93,8 @@ public static class BpeFiles
         WriteAtomically(Path.Combine(directory, "tokenizer.json"), TokenizerJson(bpe));
     }
 
-    internal static void WriteAtomically(string path, string content)
+    /// <summary>Writes UTF-8 text (no BOM) to a temporary file, then renames it over <paramref name="path"/>.</summary>
+    public static void WriteAtomically(string path, string content)
     {
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, content, new UTF8Encoding(false));
