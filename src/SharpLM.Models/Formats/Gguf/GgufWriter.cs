@@ -100,7 +100,7 @@ public sealed class GgufWriter
                 offset = GgufFile.AlignUp(offset + data.Length, alignment);
             }
             w.Flush();
-            Pad(w, alignment);
+            if (_tensors.Count > 0) Pad(w, alignment); // llama.cpp leaves a tensor-less file unpadded
             foreach (var t in _tensors)
             {
                 w.Write(t.Data);
