@@ -1,0 +1,31 @@
+// HfConfig: loads a Hugging Face config.json as raw JSON; mapping it to SharpLM model configs is the
+// model families' job.
+using System.Text.Json;
+
+namespace SharpLM.Models.Formats.Safetensors;
+
+/// <summary>Reads Hugging Face <c>config.json</c> files.</summary>
+public static class HfConfig
+{
+    /// <summary>The root object of <paramref name="path"/> (a config.json, or a folder containing one), detached from its document.</summary>
+    public static JsonElement Load(string path)
+    {
+        if (Directory.Exists(path)) path = Path.Combine(path, "config.json");
+        if (!File.Exists(path)) throw new ModelFormatException(path, "", "file not found");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw ModelFormatException.Expected(path, "", "a JSON object", doc.RootElement.ValueKind);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e) { throw new ModelFormatException(path, "", $"invalid JSON: {e.Message}", e); }
+    }
+
+    /// <summary>The top-level keys of <paramref name="path"/> as a dictionary.</summary>
+    public static Dictionary<string, JsonElement> LoadDictionary(string path)
+    {
+        var d = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var p in Load(path).EnumerateObject()) d[p.Name] = p.Value;
+        return d;
+    }
+}

@@ -1,0 +1,31 @@
+// Helpers shared by the format tests: a per-test temporary directory, fixture paths, and the shared data folder.
+namespace SharpLM.Models.Tests.Formats;
+
+internal sealed class TempDir : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sharplm-formats-" + Guid.NewGuid().ToString("N"));
+    public TempDir() => Directory.CreateDirectory(Path);
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
+}
+
+internal static class TestFiles
+{
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "formats", name);
+
+    /// <summary>The shared data folder (SHARPLM_DATA, default /work/shared/data); tests that need it return early when absent.</summary>
+    public static string? SharedData(string relative)
+    {
+        var root = Environment.GetEnvironmentVariable("SHARPLM_DATA") ?? "/work/shared/data";
+        var p = Path.Combine(root, relative);
+        return Directory.Exists(p) || File.Exists(p) ? p : null;
+    }
+
+    public static float[] Floats(string hex)
+    {
+        var b = Convert.FromHexString(hex);
+        var f = new float[b.Length / 4];
+        Buffer.BlockCopy(b, 0, f, 0, b.Length);
+        return f;
+    }
+}
