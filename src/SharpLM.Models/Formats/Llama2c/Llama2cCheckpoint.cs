@@ -80,7 +80,7 @@ public sealed class Llama2cCheckpoint : IDisposable
     private static readonly string[] NormsV2 = ["rms_att", "rms_ffn", "final"];
     private static readonly string[] QuantV2 = ["embed", "wq", "wk", "wv", "wo", "w1", "w2", "w3", "cls"];
 
-    private static long Numel(int[] s) { long n = 1; foreach (var d in s) n *= d; return n; }
+    private static long Numel(int[] s) { long n = 1; foreach (var d in s) n = checked(n * d); return n; }
 
     /// <summary>Reads a v0, v1 or v2 file. With <paramref name="hfRopeLayout"/> q/k rows are permuted to the HF halves layout.</summary>
     public static unsafe Llama2cCheckpoint Read(string path, bool hfRopeLayout = true)
@@ -113,23 +113,9 @@ public sealed class Llama2cCheckpoint : IDisposable
         var cfg = new Llama2cConfig(dim, hidden, layers, heads, kvHeads, vocab, seqLen, shared);
 
         // Size check first: nothing is allocated unless the file holds exactly what the header promises.
-        long expected = c.Position;
-        if (version == 2)
-        {
-            if (groupSize <= 0) throw ModelFormatException.Expected(path, "group_size", "a positive int", groupSize);
-            foreach (var k in NormsV2) foreach (var (_, s) in Group(cfg, k)) expected += 4 * Numel(s);
-            foreach (var k in QuantV2)
-                foreach (var (n, s) in Group(cfg, k))
-                {
-                    if (Numel(s) % groupSize != 0) throw ModelFormatException.Expected(path, n, $"a size divisible by group_size {groupSize}", Numel(s));
-                    expected += Numel(s) + 4 * (Numel(s) / groupSize);
-                }
-        }
-        else
-        {
-            foreach (var k in version == 0 ? OrderV0 : OrderV1)
-                expected += k == "freqs" ? 2L * 4 * seqLen * (dim / heads / 2) : Group(cfg, k).Sum(g => 4 * Numel(g.Shape));
-        }
+        long expected;
+        try { expected = (ExpectedSize(cfg, version, groupSize, c.Position, path)); }
+        catch (OverflowException) { throw ModelFormatException.Expected(path, "header", "sizes whose byte count fits in int64", cfg); }
         if (expected != map.Length) throw ModelFormatException.Expected(path, "file size", $"{expected} bytes for {cfg} (version {version})", $"{map.Length} bytes");
 
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -155,6 +141,28 @@ public sealed class Llama2cCheckpoint : IDisposable
         {
             foreach (var t in tensors.Values) t.Dispose();
             throw;
+        }
+    }
+
+    // Computed arithmetically (not by listing the tensors) so a corrupt layer count costs nothing.
+    private static long ExpectedSize(Llama2cConfig c, int version, int groupSize, long headerEnd, string path)
+    {
+        checked
+        {
+            long dim = c.Dim, kv = c.KvDim, hidden = c.HiddenDim, vocab = c.VocabSize, layers = c.Layers;
+            long embed = vocab * dim, cls = c.SharedClassifier ? 0 : embed;
+            long norms = 2 * layers * dim + dim;
+            long[] perLayer = [dim * dim, kv * dim, kv * dim, dim * dim, hidden * dim, dim * hidden, hidden * dim];
+            if (version != 2)
+            {
+                long floats = embed + cls + norms + layers * perLayer.Sum() + (version == 0 ? 2L * c.SeqLen * (c.HeadDim / 2) : 0);
+                return headerEnd + 4 * floats;
+            }
+            if (groupSize <= 0) throw ModelFormatException.Expected(path, "group_size", "a positive int", groupSize);
+            foreach (var n in new[] { embed, dim * dim, kv * dim, hidden * dim })
+                if (n % groupSize != 0) throw ModelFormatException.Expected(path, "group_size", $"a divisor of every weight's size ({n})", groupSize);
+            long q = embed + cls + layers * perLayer.Sum();
+            return headerEnd + 4 * norms + q + 4 * (q / groupSize);
         }
     }
 

@@ -49,6 +49,7 @@ public sealed class SafetensorsFile : IDisposable
         var header = c.Bytes((long)n, "header");
         long dataStart = 8 + (long)n, dataLen = file.Length - dataStart;
 
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw ModelFormatException.Expected(Path, "header", "valid UTF-8 JSON", "invalid UTF-8 bytes");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header.ToArray()); }
         catch (JsonException e) { throw new ModelFormatException(Path, "header", $"invalid JSON: {e.Message}", e); }
@@ -112,7 +113,7 @@ public sealed class SafetensorsFile : IDisposable
         }
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw ModelFormatException.Expected(Path, name, "\"data_offsets\": [begin, end]", off.ValueKind == JsonValueKind.Undefined ? "none" : off.ToString());
-        if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw ModelFormatException.Expected(Path, name, "data_offsets 0 <= begin <= end", off.ToString());
         if (end > dataLen) throw ModelFormatException.Expected(Path, name, $"data_offsets within the {dataLen}-byte data section", $"end {end}");
         if (numel * size != end - begin)
