@@ -2,7 +2,7 @@
 // picks by full recomputation; streaming yields the same tokens; stop tokens, limits and bad requests.
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
-using SharpLM.Models.Families;
+using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.TestSupport;
@@ -17,9 +17,7 @@ public class GenerationTests
     private static (DecoderModel Model, OracleFixture Oracle) Load(string name)
     {
         var dir = ModelDir(name);
-        var model = new DecoderModel(HfConfig.Load(dir));
-        var w = new OracleFixture(Path.Combine(dir, "model.safetensors"));
-        using (var scope = TensorScope.Begin()) model.LoadStateDict(w.Names.ToDictionary(n => n, n => w.Load(n)));
+        var model = ModelFile.Load(dir); // config.json + model.safetensors through the production loader
         return (model, new OracleFixture(Path.Combine(dir, "oracle.safetensors")));
     }
 
@@ -85,9 +83,7 @@ public class BeamSearchTests
     public void BeamsEqualThePyTorchReference(string name)
     {
         var dir = Path.Combine(RepoPaths.Root, "tests", "SharpLM.Models.Tests", "Fixtures", name);
-        using var model = new DecoderModel(HfConfig.Load(dir));
-        var w = new OracleFixture(Path.Combine(dir, "model.safetensors"));
-        using (var scope = TensorScope.Begin()) model.LoadStateDict(w.Names.ToDictionary(n => n, n => w.Load(n)));
+        using var model = ModelFile.Load(dir);
         var fx = new OracleFixture(Path.Combine(dir, "oracle.safetensors"));
         var prompt = fx.Values("greedy_prompt").Select(v => (int)v).ToArray();
         int stop = (int)fx.Values("beam_stop")[0];

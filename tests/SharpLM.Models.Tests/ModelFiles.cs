@@ -1,6 +1,6 @@
-// ModelFiles: loads a model.safetensors into name → tensor (test-side until the Formats reader lands).
+// ModelFiles: reads a model.safetensors through the production reader into name → tensor.
+using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Tensors;
-using SharpLM.TestSupport;
 
 namespace SharpLM.Models.Tests;
 
@@ -8,7 +8,7 @@ internal static class ModelFiles
 {
     public static Dictionary<string, Tensor> LoadWeights(string path)
     {
-        var fx = new OracleFixture(path);
-        return fx.Names.ToDictionary(n => n, n => fx.Load(n));
+        using var f = SafetensorsFile.Open(path);
+        return f.Tensors.ToDictionary(t => t.Name, t => t.ToTensor());
     }
 }

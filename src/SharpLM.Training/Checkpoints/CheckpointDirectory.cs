@@ -7,6 +7,7 @@
 // "<path>.tmp", then swap), so a kill -9 at any moment leaves either the old or the new checkpoint.
 using System.Text.Json;
 using SharpLM.Models.Families;
+using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Text.Char;
@@ -30,11 +31,10 @@ public sealed class CheckpointDirectory(string path)
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
         HfConfigWriter.Write(model.Config, tmp);
-        CheckpointTensors.Write(System.IO.Path.Combine(tmp, "model.safetensors"),
-            model.NamedParameters().ToDictionary(p => p.Name, p => p.Param.ToArray() as float[]), model.NamedParameters().ToDictionary(p => p.Name, p => p.Param.Shape.ToArray()));
-        var optState = opt.State;
-        CheckpointTensors.Write(System.IO.Path.Combine(tmp, "optimizer.safetensors"),
-            optState.ToDictionary(kv => kv.Key, kv => kv.Value), optState.ToDictionary(kv => kv.Key, kv => new[] { kv.Value.Length }));
+        SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "model.safetensors"), model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Param)));
+        using (var scope = TensorScope.Begin())
+            SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "optimizer.safetensors"),
+                opt.State.Select(kv => KeyValuePair.Create(kv.Key, Tensor.FromArray(kv.Value, kv.Value.Length))));
         File.WriteAllText(System.IO.Path.Combine(tmp, "tokenizer.json"), tok.ToJson());
         File.WriteAllText(System.IO.Path.Combine(tmp, "trainer_state.json"), JsonSerializer.Serialize(new
         {
@@ -55,11 +55,13 @@ public sealed class CheckpointDirectory(string path)
         var savedTok = CharTokenizer.FromJson(File.ReadAllText(System.IO.Path.Combine(Path, "tokenizer.json")), System.IO.Path.Combine(Path, "tokenizer.json"));
         if (savedTok.ToJson() != tok.ToJson())
             throw new InvalidOperationException($"{Path}: the checkpoint's tokenizer differs from the corpus's; resume with the same data.");
-        var weights = CheckpointTensors.Read(System.IO.Path.Combine(Path, "model.safetensors"));
         using (var scope = TensorScope.Begin())
-            model.LoadStateDict(weights.ToDictionary(kv => kv.Key, kv => Tensor.FromArray(kv.Value.Data, kv.Value.Shape)));
-        var moments = CheckpointTensors.Read(System.IO.Path.Combine(Path, "optimizer.safetensors"));
-        opt.LoadState(moments.ToDictionary(kv => kv.Key, kv => kv.Value.Data), st.GetProperty("optimizer_steps").GetInt64());
+        {
+            using var weights = SafetensorsFile.Open(System.IO.Path.Combine(Path, "model.safetensors"));
+            model.LoadStateDict(weights.Tensors.ToDictionary(t => t.Name, t => t.ToTensor()));
+            using var moments = SafetensorsFile.Open(System.IO.Path.Combine(Path, "optimizer.safetensors"));
+            opt.LoadState(moments.Tensors.ToDictionary(t => t.Name, t => t.ToTensor().ToArray()), st.GetProperty("optimizer_steps").GetInt64());
+        }
         return new TrainerState(st.GetProperty("step").GetInt64(), st.GetProperty("run_id").GetInt64(),
             st.GetProperty("sampler_state").EnumerateArray().Select(e => ulong.Parse(e.GetString()!)).ToArray(),
             st.GetProperty("dropout_state").EnumerateArray().Select(e => ulong.Parse(e.GetString()!)).ToArray());

@@ -163,8 +163,8 @@ public class SafetensorsTests
     [Fact]
     public void ReadsTensorsTestFixturesWrittenByPython()
     {
-        var fixtures = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../SharpLM.Tensors.Tests/Fixtures"));
-        if (!Directory.Exists(fixtures)) return;
+        var fixtures = Path.Combine(SharpLM.TestSupport.RepoPaths.Root, "tests", "SharpLM.Tensors.Tests", "Fixtures");
+        Assert.True(Directory.Exists(fixtures), $"missing {fixtures}");
         foreach (var file in Directory.GetFiles(fixtures, "*.safetensors"))
         {
             using var f = SafetensorsFile.Open(file);

@@ -13,13 +13,8 @@ internal static class TestFiles
 {
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "formats", name);
 
-    /// <summary>The shared data folder (SHARPLM_DATA, default /work/shared/data); tests that need it return early when absent.</summary>
-    public static string? SharedData(string relative)
-    {
-        var root = Environment.GetEnvironmentVariable("SHARPLM_DATA") ?? "/work/shared/data";
-        var p = Path.Combine(root, relative);
-        return Directory.Exists(p) || File.Exists(p) ? p : null;
-    }
+    /// <summary>A path under ../shared/data beside the repository; throws (the test fails) when it is missing.</summary>
+    public static string SharedData(string relative) => SharpLM.TestSupport.RepoPaths.SharedData(relative.Split('/'));
 
     public static float[] Floats(string hex)
     {
