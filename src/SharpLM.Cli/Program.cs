@@ -9,5 +9,7 @@ root.Subcommands.Add(PretrainCommand.CreatePretrain());
 root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizerTrainCommand.Create("tokenizer-train"));
 return root.Parse(args).Invoke();
