@@ -2,42 +2,18 @@
 // masked-language-model head (dense → GELU → LayerNorm → decoder tied to the word embeddings + bias).
 // Parameter names are Hugging Face's BertForMaskedLM names.
 using SharpLM.Models.Modules;
+using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Models.Bert;
-
-/// <summary>One post-LN BERT layer.</summary>
-public sealed class BertLayer : Module
-{
-    private readonly MultiHeadAttention _attn;
-    private readonly Norm _attnNorm, _outNorm;
-    private readonly Linear _up, _down;
-    private readonly float _dropout;
-
-    public BertLayer(BertConfig c, Generator gen)
-    {
-        _dropout = c.Dropout;
-        _attn = Child("attention", new MultiHeadAttention(c.Dim, c.Heads, gen, c.InitStd, ("self.query", "self.key", "self.value", "output.dense")));
-        _attnNorm = Child("attention.output.LayerNorm", new Norm(NormKind.LayerNorm, c.Dim, c.NormEps));
-        _up = Child("intermediate.dense", new Linear(c.Dim, c.FfnDim, true, gen, c.InitStd));
-        _down = Child("output.dense", new Linear(c.FfnDim, c.Dim, true, gen, c.InitStd));
-        _outNorm = Child("output.LayerNorm", new Norm(NormKind.LayerNorm, c.Dim, c.NormEps));
-    }
-
-    public Tensor Forward(Tensor x, Tensor? mask, ulong seed)
-    {
-        var h = _attnNorm.Forward(x + Ops.Dropout(_attn.Forward(x, null, mask, causal: false, _dropout, seed), _dropout, seed + 1, Training));
-        return _outNorm.Forward(h + Ops.Dropout(_down.Forward(Ops.Gelu(_up.Forward(h))), _dropout, seed + 2, Training));
-    }
-}
 
 /// <summary>BERT with the MLM head.</summary>
 public sealed class BertForMaskedLM : Module
 {
     private readonly Embedding _words, _positions, _types;
     private readonly Norm _embNorm, _headNorm;
-    private readonly BertLayer[] _layers;
+    private readonly PostNormEncoderLayer[] _layers;
     private readonly Linear _headDense;
     private readonly Tensor _headBias;
     private readonly Generator _seeds;
@@ -53,8 +29,9 @@ public sealed class BertForMaskedLM : Module
         _positions = Child("bert.embeddings.position_embeddings", new Embedding(c.MaxPositions, c.Dim, gen, c.InitStd));
         _types = Child("bert.embeddings.token_type_embeddings", new Embedding(c.TypeVocabSize, c.Dim, gen, c.InitStd));
         _embNorm = Child("bert.embeddings.LayerNorm", new Norm(NormKind.LayerNorm, c.Dim, c.NormEps));
-        _layers = new BertLayer[c.Layers];
-        for (int i = 0; i < c.Layers; i++) _layers[i] = Child($"bert.encoder.layer.{i}", new BertLayer(c, gen));
+        _layers = new PostNormEncoderLayer[c.Layers];
+        for (int i = 0; i < c.Layers; i++)
+            _layers[i] = Child($"bert.encoder.layer.{i}", new PostNormEncoderLayer(c.Dim, c.Heads, c.FfnDim, c.NormEps, c.Dropout, MlpKind.Gelu, EncoderLayerNames.Bert, gen, c.InitStd));
         _headDense = Child("cls.predictions.transform.dense", new Linear(c.Dim, c.Dim, true, gen, c.InitStd));
         _headNorm = Child("cls.predictions.transform.LayerNorm", new Norm(NormKind.LayerNorm, c.Dim, c.NormEps));
         _headBias = Parameter("cls.predictions.bias", Tensor.Zeros([c.VocabSize]));

@@ -9,31 +9,6 @@ using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Models.Seq2Seq;
 
-/// <summary>One post-LN encoder layer.</summary>
-public sealed class EncoderLayer : Module
-{
-    private readonly MultiHeadAttention _attn;
-    private readonly Norm _attnNorm, _ffnNorm;
-    private readonly Linear _fc1, _fc2;
-    private readonly float _p;
-
-    public EncoderLayer(Seq2SeqConfig c, Generator gen)
-    {
-        _p = c.Dropout;
-        _attn = Child("self_attn", new MultiHeadAttention(c.Dim, c.Heads, gen, c.InitStd, ("q_proj", "k_proj", "v_proj", "out_proj")));
-        _attnNorm = Child("self_attn_layer_norm", new Norm(NormKind.LayerNorm, c.Dim, c.NormEps));
-        _fc1 = Child("fc1", new Linear(c.Dim, c.FfnDim, true, gen, c.InitStd));
-        _fc2 = Child("fc2", new Linear(c.FfnDim, c.Dim, true, gen, c.InitStd));
-        _ffnNorm = Child("final_layer_norm", new Norm(NormKind.LayerNorm, c.Dim, c.NormEps));
-    }
-
-    public Tensor Forward(Tensor x, Tensor? mask, ulong seed)
-    {
-        var h = _attnNorm.Forward(x + Ops.Dropout(_attn.Forward(x, null, mask, false, _p, seed), _p, seed + 1, Training));
-        return _ffnNorm.Forward(h + Ops.Dropout(_fc2.Forward(Ops.Relu(_fc1.Forward(h))), _p, seed + 2, Training));
-    }
-}
-
 /// <summary>One post-LN decoder layer with cross-attention.</summary>
 public sealed class Seq2SeqDecoderLayer : Module
 {
@@ -66,7 +41,7 @@ public sealed class Seq2SeqDecoderLayer : Module
 public sealed class TransformerSeq2Seq : Module
 {
     private readonly Embedding _shared;
-    private readonly EncoderLayer[] _enc;
+    private readonly PostNormEncoderLayer[] _enc;
     private readonly Seq2SeqDecoderLayer[] _dec;
     private readonly Generator _seeds;
 
@@ -78,8 +53,9 @@ public sealed class TransformerSeq2Seq : Module
         var gen = new Generator(seed);
         _seeds = new Generator(seed ^ 0x5e25e2);
         _shared = Child("shared", new Embedding(c.VocabSize, c.Dim, gen, c.InitStd));
-        _enc = new EncoderLayer[c.EncoderLayers];
-        for (int i = 0; i < c.EncoderLayers; i++) _enc[i] = Child($"encoder.layers.{i}", new EncoderLayer(c, gen));
+        _enc = new PostNormEncoderLayer[c.EncoderLayers];
+        for (int i = 0; i < c.EncoderLayers; i++)
+            _enc[i] = Child($"encoder.layers.{i}", new PostNormEncoderLayer(c.Dim, c.Heads, c.FfnDim, c.NormEps, c.Dropout, MlpKind.Relu, EncoderLayerNames.Bart, gen, c.InitStd));
         _dec = new Seq2SeqDecoderLayer[c.DecoderLayers];
         for (int i = 0; i < c.DecoderLayers; i++) _dec[i] = Child($"decoder.layers.{i}", new Seq2SeqDecoderLayer(c, gen));
     }
