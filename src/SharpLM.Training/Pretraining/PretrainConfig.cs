@@ -44,6 +44,8 @@ public sealed record PretrainConfig
     public int CheckpointEvery { get; init; } = 100;
     public string OutDir { get; init; } = "runs/pretrain";
     public int Threads { get; init; }
+    /// <summary>Wall-clock budget: stop (evaluate, checkpoint) after this many minutes (0 = none).</summary>
+    public double MaxMinutes { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

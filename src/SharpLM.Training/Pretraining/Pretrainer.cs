@@ -84,9 +84,11 @@ public sealed class Pretrainer
         long tokensPerStep = (long)c.BatchSize * c.Context * c.GradAccum, stepsThisSession = 0;
         bool cancelled = false;
         Model.Train();
+        bool outOfTime = false;
         while (step < c.Steps)
         {
             if (cancel.IsCancellationRequested) { cancelled = true; break; }
+            if (c.MaxMinutes > 0 && clock.Elapsed.TotalMinutes >= c.MaxMinutes) { outOfTime = true; break; }
             var sw = Stopwatch.StartNew();
             float lr = schedule.At(step), lossSum = 0, norm;
             using (var scope = TensorScope.Begin())
@@ -135,7 +137,14 @@ public sealed class Pretrainer
             var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / stepsThisSession * (c.Steps - step));
             progress?.Report(new TrainProgress(step, c.Steps, stepLoss, lr, norm, tps, eta, val, evt));
         }
-        if (cancelled) ckpt.Save(Model, opt, _tok, new TrainerState(step, runId, sampler.State, Model.DropoutRngState));
+        if (outOfTime && step % c.EvalEvery != 0)
+        {
+            lastVal = Evaluate();
+            bestVal = Math.Min(bestVal, lastVal);
+            store.Log(runId, step, new Dictionary<string, double> { ["val/loss"] = lastVal, ["val/ppl"] = Math.Exp(lastVal), ["val/bpc"] = lastVal / Math.Log(2) });
+            progress?.Report(new TrainProgress(step, c.Steps, float.NaN, 0, 0, 0, TimeSpan.Zero, lastVal, $"time budget of {c.MaxMinutes} min reached at step {step}"));
+        }
+        if (cancelled || outOfTime) ckpt.Save(Model, opt, _tok, new TrainerState(step, runId, sampler.State, Model.DropoutRngState));
         store.EndRun(runId, cancelled ? "cancelled" : "finished");
         var files = new List<string> { store.Path, ckpt.Path };
         if (step > 0)
