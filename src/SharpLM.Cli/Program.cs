@@ -10,4 +10,5 @@ root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(TokenizerTrainCommand.Create("tokenizer-train"));
+root.Subcommands.Add(DataCommand.Create());
 return root.Parse(args).Invoke();
