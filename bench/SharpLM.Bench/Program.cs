@@ -1,5 +1,5 @@
 // sharplm-bench: hot-path benchmarks that print our figure, the peer's figure from the same run, and the ratio.
-// Usage: dotnet run -c Release --project bench/SharpLM.Bench -- <gemm|attention|train-step|bpe-train> [options]
+// Usage: dotnet run -c Release --project bench/SharpLM.Bench -- <gemm|attention|train-step|bpe-train|data> [options]
 using SharpLM.Bench;
 
 var verb = args.Length > 0 ? args[0] : "";
@@ -10,7 +10,8 @@ switch (verb)
     case "attention": return AttentionBench.Run(rest);
     case "train-step": return TrainStepBench.Run(rest);
     case "bpe-train": return BpeTrainBench.Run(rest);
+    case "data": return DataBench.Run(rest);
     default:
-        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention|train-step|bpe-train> [options]");
+        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention|train-step|bpe-train|data> [options]");
         return 2;
 }
