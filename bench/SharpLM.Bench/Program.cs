@@ -1,17 +1,17 @@
 // sharplm-bench: hot-path benchmarks that print our figure, the peer's figure from the same run, and the ratio.
-// Usage: dotnet run -c Release --project bench/SharpLM.Bench -- <gemm|attention|train-step|bpe-train|llamacpp-interop> [options]
+// Usage: dotnet run -c Release --project bench/SharpLM.Bench -- <verb> [options]; verbs are listed below.
 using SharpLM.Bench;
 
-var verb = args.Length > 0 ? args[0] : "";
-var rest = args.Skip(1).ToArray();
-switch (verb)
+var verbs = new Dictionary<string, Func<string[], int>>
 {
-    case "gemm": return GemmBench.Run(rest);
-    case "attention": return AttentionBench.Run(rest);
-    case "train-step": return TrainStepBench.Run(rest);
-    case "bpe-train": return BpeTrainBench.Run(rest);
-    case "llamacpp-interop": return LlamaCppInterop.Run(rest);
-    default:
-        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention|train-step|bpe-train|llamacpp-interop> [options]");
-        return 2;
-}
+    ["gemm"] = GemmBench.Run,
+    ["attention"] = AttentionBench.Run,
+    ["train-step"] = TrainStepBench.Run,
+    ["bpe-train"] = BpeTrainBench.Run,
+    ["llamacpp-interop"] = LlamaCppInterop.Run,
+    ["data"] = DataBench.Run,
+};
+var verb = args.Length > 0 ? args[0] : "";
+if (verbs.TryGetValue(verb, out var run)) return run(args.Skip(1).ToArray());
+Console.Error.WriteLine($"usage: sharplm-bench <{string.Join("|", verbs.Keys)}> [options]");
+return 2;

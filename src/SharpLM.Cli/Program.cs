@@ -12,4 +12,5 @@ root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizerTrainCommand.Create("tokenizer-train"));
+root.Subcommands.Add(DataCommand.Create());
 return root.Parse(args).Invoke();
