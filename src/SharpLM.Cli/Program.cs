@@ -13,4 +13,5 @@ root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizerTrainCommand.Create("tokenizer-train"));
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,0 +1,50 @@
+// `sharplm eval --model PATH --tasks FILE[,FILE] [--limit N] [--out DIR]`: runs harness task files
+// (multiple choice, generate-until with answer extraction, rolling perplexity) against a model and writes
+// results.json + report.html. Task files are validated before the model is loaded.
+using System.CommandLine;
+using SharpLM.Eval.Harness;
+using SharpLM.Eval.Reports;
+using SharpLM.Models.Checkpoints;
+using SharpLM.Models.Formats;
+
+namespace SharpLM.Cli;
+
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "HF folder (with tokenizer.json), .gguf or llama2.c .bin.", Required = true };
+        var tasks = new Option<string>("--tasks") { Description = "Comma-separated task JSON files (see tasks/).", Required = true };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N documents of each task." };
+        var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "runs/eval" };
+        var cmd = new Command("eval", "Evaluate a model on harness tasks.") { model, tasks, limit, outDir };
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                var specs = r.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TaskSpec.Load).ToList();
+                var (encode, decode) = ModelTokenizer.For(r.GetValue(model)!);
+                using var m = ModelFile.Load(r.GetValue(model)!);
+                var evalModel = new DecoderEvalModel(m);
+                var results = new List<TaskResult>();
+                foreach (var spec in specs)
+                {
+                    var res = TaskRunner.Run(spec, evalModel, new TextCodec(encode, decode), r.GetValue(limit),
+                        (i, n) => { if (i % 10 == 0 || i == n) Console.Error.Write($"\r  {spec.Name}: {i}/{n}   "); });
+                    Console.Error.WriteLine();
+                    Console.WriteLine($"{res.Task} ({res.Type}, {res.Documents} documents): " + string.Join(", ", res.Metrics.Select(kv => $"{kv.Key} {kv.Value:G5}")));
+                    results.Add(res);
+                }
+                EvalReport.Write(r.GetValue(outDir)!, r.GetValue(model)!, results);
+                Console.WriteLine($"Report: {Path.Combine(r.GetValue(outDir)!, "report.html")}");
+                return 0;
+            }
+            catch (Exception e) when (e is TaskSpecException or FormatException or FileNotFoundException or ArgumentException or NotSupportedException or ModelFormatException or KeyNotFoundException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"eval: {e.Message}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+}
