@@ -1,5 +1,6 @@
-// DecoderEvalModel: IEvalModel over a SharpLM DecoderModel — one no-grad forward per call, log-softmax
-// taken in float64 from the f32 logits, greedy generation through TextGenerator (KV cache).
+// DecoderEvalModel: IEvalModel over a SharpLM DecoderModel — one no-grad forward per call (or per batch:
+// sequences are right-padded, which is exact for a causal model because no position sees a later one),
+// log-softmax taken in float64 from the f32 logits, greedy generation through TextGenerator (KV cache).
 using SharpLM.Inference.Generation;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
@@ -20,25 +21,41 @@ public sealed class DecoderEvalModel(DecoderModel model) : IEvalModel
         if (inputs.Length == 0) return [];
         if (inputs.Length > MaxLength)
             throw new ArgumentException($"TargetLogProbs: {inputs.Length} tokens exceed the model's context length {MaxLength}; use a rolling window.");
-        int vocab = model.Config.VocabSize;
+        return TargetLogProbsBatch([(inputs.ToArray(), targets.ToArray())])[0];
+    }
+
+    public double[][] TargetLogProbsBatch(IReadOnlyList<(int[] Inputs, int[] Targets)> items)
+    {
+        if (items.Count == 0) return [];
+        int vocab = model.Config.VocabSize, b = items.Count, tmax = items.Max(i => i.Inputs.Length);
+        foreach (var (inp, tgt) in items)
+        {
+            if (inp.Length != tgt.Length) throw new ArgumentException($"TargetLogProbs: {inp.Length} inputs for {tgt.Length} targets; the lengths must be equal.");
+            if (inp.Length > MaxLength) throw new ArgumentException($"TargetLogProbs: {inp.Length} tokens exceed the model's context length {MaxLength}; use a rolling window.");
+        }
+        if (tmax == 0) return items.Select(_ => Array.Empty<double>()).ToArray();
+        var padded = new int[b * tmax];
+        for (int i = 0; i < b; i++) items[i].Inputs.CopyTo(padded, i * tmax);
         float[] logits;
         using (GradMode.NoGrad())
         using (TensorScope.Begin())
+            logits = model.Forward(Tensor.FromArray(padded, b, tmax)).ToArray();              // (B, Tmax, V)
+        var res = new double[b][];
+        for (int i = 0; i < b; i++)
         {
-            var ids = Tensor.FromArray(inputs, 1, inputs.Length);  // (1, T)
-            logits = model.Forward(ids).ToArray();                  // (1, T, V)
-        }
-        var res = new double[inputs.Length];
-        for (int t = 0; t < inputs.Length; t++)
-        {
-            var row = logits.AsSpan(t * vocab, vocab);
-            double max = double.NegativeInfinity;
-            foreach (var v in row) max = Math.Max(max, v);
-            double sum = 0;
-            foreach (var v in row) sum += Math.Exp(v - max);
-            int y = targets[t];
-            if ((uint)y >= (uint)vocab) throw new ArgumentOutOfRangeException(nameof(targets), y, $"TargetLogProbs: target {y} is outside [0, {vocab}).");
-            res[t] = row[y] - max - Math.Log(sum);
+            var (inp, tgt) = items[i];
+            res[i] = new double[inp.Length];
+            for (int t = 0; t < inp.Length; t++)
+            {
+                var row = logits.AsSpan((i * tmax + t) * vocab, vocab);
+                double max = double.NegativeInfinity;
+                foreach (var v in row) max = Math.Max(max, v);
+                double sum = 0;
+                foreach (var v in row) sum += Math.Exp(v - max);
+                int y = tgt[t];
+                if ((uint)y >= (uint)vocab) throw new ArgumentOutOfRangeException(nameof(items), y, $"TargetLogProbs: target {y} is outside [0, {vocab}).");
+                res[i][t] = row[y] - max - Math.Log(sum);
+            }
         }
         return res;
     }

@@ -11,6 +11,13 @@ public interface IEvalModel
     /// <summary>log p(targets[t] | inputs[0..t]) for every t (natural log); the two spans have equal length.</summary>
     double[] TargetLogProbs(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets);
 
+    /// <summary>
+    /// <see cref="TargetLogProbs"/> for several sequences at once; models that can batch override it (the
+    /// default runs them one by one).
+    /// </summary>
+    double[][] TargetLogProbsBatch(IReadOnlyList<(int[] Inputs, int[] Targets)> items) =>
+        items.Select(it => TargetLogProbs(it.Inputs, it.Targets)).ToArray();
+
     /// <summary>Greedy continuation of <paramref name="prompt"/>, at most <paramref name="maxNewTokens"/> tokens.</summary>
     int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens);
 }

@@ -35,14 +35,20 @@ public static class TaskRunner
     }
 
     /// <summary>Σ log p(continuation tokens | context tokens), the context left-truncated to fit.</summary>
-    public static double ContinuationLogLikelihood(IEvalModel model, int[] context, int[] continuation)
+    public static double ContinuationLogLikelihood(IEvalModel model, int[] context, int[] continuation) =>
+        ContinuationLogLikelihoods(model, context, [continuation])[0];
+
+    /// <summary>The log-likelihood of each continuation after the same context, scored in one batch.</summary>
+    public static double[] ContinuationLogLikelihoods(IEvalModel model, int[] context, IReadOnlyList<int[]> continuations)
     {
-        if (continuation.Length == 0) return 0;
-        var all = context.Concat(continuation).ToArray();
-        int keep = Math.Min(all.Length, model.MaxLength + 1);
-        var window = all[^keep..];
-        var lp = model.TokenLogProbs(window);
-        return lp[^Math.Min(continuation.Length, lp.Length)..].Sum();
+        var windows = continuations.Select(c =>
+        {
+            var all = context.Concat(c).ToArray();
+            var w = all[^Math.Min(all.Length, model.MaxLength + 1)..];
+            return w.Length < 2 ? (Array.Empty<int>(), Array.Empty<int>()) : (w[..^1], w[1..]);
+        }).ToList();
+        var lps = model.TargetLogProbsBatch(windows);
+        return continuations.Select((c, i) => c.Length == 0 ? 0 : lps[i][^Math.Min(c.Length, lps[i].Length)..].Sum()).ToArray();
     }
 
     private static TaskResult MultipleChoice(TaskSpec spec, List<EvalDoc> docs, int n, int[][] shots, IEvalModel model, TextCodec codec, Action<int, int>? progress)
@@ -55,7 +61,7 @@ public static class TaskRunner
             if (d.Choices.Count == 0 || d.Gold < 0) throw new TaskSpecException($"{spec.SourceFile}: document {i} has no choices or no gold answer (fields 'choices.field', 'choices.gold').");
             var ctx = codec.Encode(Prompts.Context(spec, docs, i, shots[i]));
             var conts = Enumerable.Range(0, d.Choices.Count).Select(k => Prompts.ChoiceContinuation(spec, d, k)).ToArray();
-            var ll = conts.Select(c => ContinuationLogLikelihood(model, ctx, codec.Encode(c))).ToArray();
+            var ll = ContinuationLogLikelihoods(model, ctx, conts.Select(codec.Encode).ToArray()); // all choices in one batch
             int best = ArgMax(ll), bestNorm = ArgMax(ll.Select((v, k) => v / Math.Max(1, conts[k].Length)).ToArray());
             if (best == d.Gold) acc++;
             if (bestNorm == d.Gold) accNorm++;
