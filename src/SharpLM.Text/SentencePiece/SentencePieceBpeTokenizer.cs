@@ -34,6 +34,9 @@ public sealed class SentencePieceBpeTokenizer : Tokenizer
     public bool AddSpacePrefix { get; }
     public bool HasByteFallback { get; }
 
+    /// <summary>The merge table derived from the scores (rank = place in descending score order).</summary>
+    public BpeMerges Merges => _merges;
+
     /// <summary>Parses "&lt;0xNN&gt;".</summary>
     public static bool TryParseByteToken(string t, out byte b)
     {
