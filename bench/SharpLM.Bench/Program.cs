@@ -1,5 +1,5 @@
 // sharplm-bench: hot-path benchmarks that print our figure, the peer's figure from the same run, and the ratio.
-// Usage: dotnet run -c Release --project bench/SharpLM.Bench -- <gemm|attention> [options]
+// Usage: dotnet run -c Release --project bench/SharpLM.Bench -- <gemm|attention|tokenize> [options]
 using SharpLM.Bench;
 
 var verb = args.Length > 0 ? args[0] : "";
@@ -8,7 +8,8 @@ switch (verb)
 {
     case "gemm": return GemmBench.Run(rest);
     case "attention": return AttentionBench.Run(rest);
+    case "tokenize": return TokenizeBench.Run(rest);
     default:
-        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention> [options]");
+        Console.Error.WriteLine("usage: sharplm-bench <gemm|attention|tokenize> [options]");
         return 2;
 }
