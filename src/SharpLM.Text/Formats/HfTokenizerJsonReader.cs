@@ -29,8 +29,7 @@ public static class HfTokenizerJsonReader
         var model = Prop(root, "model") ?? throw new InvalidDataException($"{where}: no \"model\" object.");
         string type = Str(model, "type") ?? (Prop(model, "merges") != null ? "BPE" : Prop(model, "continuing_subword_prefix") != null ? "WordPiece" : "?");
         var vocabJson = Prop(model, "vocab") ?? throw new InvalidDataException($"{where}: model.vocab is missing.");
-        if (type == "Unigram")
-            throw new NotSupportedException($"{where}: model.type \"Unigram\" is not supported (supported: BPE, WordPiece).");
+        if (type == "Unigram") return LoadUnigram(root, model, vocabJson, config, where);
         if (vocabJson.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{where}: model.vocab should be an object of token -> id for model.type \"{type}\".");
 
@@ -94,6 +93,41 @@ public static class HfTokenizerJsonReader
             default:
                 throw new NotSupportedException($"{where}: model.type \"{type}\" is not supported (supported: BPE, WordPiece).");
         }
+    }
+
+    // Unigram: model.vocab is [[piece, score], ...]; Metaspace decides the "▁" prefix and splitting; a Precompiled
+    // (nmt_nfkc) or NFKC normalizer is applied as NFKC.
+    private static Tokenizer LoadUnigram(JsonElement root, JsonElement model, JsonElement vocabJson, JsonElement? config, string where)
+    {
+        if (vocabJson.ValueKind != JsonValueKind.Array)
+            throw new InvalidDataException($"{where}: model.vocab of a Unigram model should be an array of [piece, score].");
+        var pieces = new List<string>(); var scores = new List<float>();
+        int i = 0;
+        foreach (var e in vocabJson.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 2 || e[0].ValueKind != JsonValueKind.String || e[1].ValueKind != JsonValueKind.Number)
+                throw new InvalidDataException($"{where}: model.vocab[{i}] should be [piece, score].");
+            pieces.Add(e[0].GetString()!); scores.Add((float)e[1].GetDouble());
+            i++;
+        }
+        var baseVocab = new TokenVocab(pieces.ToArray());
+        var (tokens, types, added) = MergeAdded(root, baseVocab, where);
+        var sc = new float[tokens.Length];
+        scores.CopyTo(sc);
+        bool byteFallback = Prop(model, "byte_fallback") is { ValueKind: JsonValueKind.True };
+        for (int k = 0; k < tokens.Length; k++)
+            if (byteFallback && types[k] == TokenType.Normal && SentencePieceBpeTokenizer.TryParseByteToken(tokens[k], out _)) types[k] = TokenType.Byte;
+        int? unk = Prop(model, "unk_id") is { ValueKind: JsonValueKind.Number } u ? u.GetInt32() : null;
+        if (unk is int uid) types[uid] = TokenType.Unknown;
+        var vocab = new TokenVocab(tokens, types, sc);
+        var specials = ReadSpecials(root, config, tokens);
+        specials = specials with { Unk = specials.Unk ?? unk };
+        if (specials.Unk is null) throw new InvalidDataException($"{where}: a Unigram model needs model.unk_id.");
+        var meta = Prop(root, "pre_tokenizer") is JsonElement p ? FindType(p, "Metaspace") : null;
+        bool prefix = meta is JsonElement m ? (Str(m, "prepend_scheme") is string ps ? ps != "never" : Prop(m, "add_prefix_space")?.ValueKind != JsonValueKind.False) : AddsPrefix(root);
+        bool split = meta is JsonElement m2 && Prop(m2, "split")?.ValueKind != JsonValueKind.False;
+        bool nfkc = HasType(Prop(root, "normalizer"), "Precompiled") || HasType(Prop(root, "normalizer"), "NFKC");
+        return new SharpLM.Text.Unigram.UnigramTokenizer(vocab, specials, added, prefix, split, byteFallback, nfkc);
     }
 
     private static int? UnkFrom(JsonElement model, TokenVocab vocab) => Str(model, "unk_token") is string u ? vocab[u] : null;

@@ -1,7 +1,7 @@
 // HfTokenizerJsonWriter: writes a tokenizer as a Hugging Face tokenizer.json that HfTokenizerJsonReader and
 // HF tokenizers itself load: byte-level BPE (Split regexes + ByteLevel, or ByteLevel with its GPT-2 regex),
 // SentencePiece BPE (Prepend/Replace "▁" normalizer, byte_fallback, the ByteFallback/Fuse/Strip decoder) and
-// WordPiece (BertNormalizer, BertPreTokenizer). Written to a temporary file, then renamed into place.
+// WordPiece (BertNormalizer, BertPreTokenizer) and Unigram (Metaspace, NFKC when the model normalizes). Written to a temporary file, then renamed into place.
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using SharpLM.Text.Bpe;
@@ -47,6 +47,7 @@ public static class HfTokenizerJsonWriter
             case ByteLevelBpeTokenizer b: WriteByteLevel(b, w); break;
             case SentencePieceBpeTokenizer s: WriteSentencePiece(s, w); break;
             case WordPieceTokenizer p: WriteWordPiece(p, w); break;
+            case SharpLM.Text.Unigram.UnigramTokenizer u: WriteUnigram(u, w); break;
             default: throw new NotSupportedException($"tokenizer.json cannot be written for {tok.Kind}.");
         }
         w.WriteEndObject();
@@ -153,6 +154,36 @@ public static class HfTokenizerJsonWriter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < vocab.Count; i++)
             if (seen.Add(vocab.Tokens[i])) w.WriteNumber(vocab.Tokens[i], i);
+        w.WriteEndObject();
+    }
+
+    private static void WriteUnigram(SharpLM.Text.Unigram.UnigramTokenizer u, Utf8JsonWriter w)
+    {
+        if (u.Nfkc) { w.WriteStartObject("normalizer"); w.WriteString("type", "NFKC"); w.WriteEndObject(); }
+        else w.WriteNull("normalizer");
+        foreach (var name in new[] { "pre_tokenizer", "decoder" })
+        {
+            if (name == "decoder") w.WriteNull("post_processor");
+            w.WriteStartObject(name);
+            w.WriteString("type", "Metaspace");
+            w.WriteString("replacement", "▁");
+            w.WriteString("prepend_scheme", u.AddSpacePrefix ? "always" : "never");
+            w.WriteBoolean("split", u.SplitOnSpace);
+            w.WriteEndObject();
+        }
+        w.WriteStartObject("model");
+        w.WriteString("type", "Unigram");
+        w.WriteNumber("unk_id", u.Specials.Unk!.Value);
+        w.WriteStartArray("vocab");
+        for (int i = 0; i < u.Vocab.Count; i++)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(u.Vocab.Tokens[i]);
+            w.WriteNumberValue(u.Vocab.Scores[i]);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("byte_fallback", u.ByteFallback);
         w.WriteEndObject();
     }
 

@@ -1,7 +1,6 @@
 // SentencePieceModelReader: reads a SentencePiece .model file (protobuf ModelProto, sentencepiece_model.proto):
 // pieces (1: piece, score, type), trainer_spec (2: model_type, byte_fallback, unk/bos/eos/pad ids) and
-// normalizer_spec (3: name, add_dummy_prefix, remove_extra_whitespaces). Only BPE models become tokenizers;
-// a unigram model is reported as such.
+// normalizer_spec (3: name, add_dummy_prefix, remove_extra_whitespaces). BPE and unigram models become tokenizers.
 using System.Text;
 using SharpLM.Text.SentencePiece;
 using SharpLM.Text.Vocab;
@@ -92,12 +91,20 @@ public static class SentencePieceModelReader
         catch (DecoderFallbackException) { throw new InvalidDataException($"{where}: {what} is not valid UTF-8."); }
     }
 
-    /// <summary>Loads a BPE .model as a tokenizer.</summary>
-    public static SentencePieceBpeTokenizer LoadTokenizer(string path)
+    /// <summary>Loads a BPE or unigram .model as a tokenizer.</summary>
+    public static Tokenizer LoadTokenizer(string path)
     {
         var m = Read(path);
+        if (m.ModelType == SentencePieceModel.Unigram)
+        {
+            int? Id(int i) => i >= 0 && i < m.Pieces.Length ? i : null;
+            var sp = new SpecialTokens { Unk = Id(m.UnkId), Bos = Id(m.BosId), Eos = Id(m.EosId), Pad = Id(m.PadId), AddEos = true };
+            return new SharpLM.Text.Unigram.UnigramTokenizer(new TokenVocab(m.Pieces, m.Types, m.Scores), sp,
+                GgufTokenizerLoader.AddedFromTypes(m.Pieces, m.Types), m.AddDummyPrefix, splitOnSpace: true, m.ByteFallback,
+                nfkc: m.NormalizerName.Contains("nfkc", StringComparison.Ordinal));
+        }
         if (m.ModelType != SentencePieceModel.Bpe)
-            throw new NotSupportedException($"{path}: trainer_spec.model_type is {m.ModelType} ({(m.ModelType == 1 ? "unigram" : m.ModelType == 3 ? "word" : m.ModelType == 4 ? "char" : "unknown")}); only BPE (2) SentencePiece models are supported.");
+            throw new NotSupportedException($"{path}: trainer_spec.model_type is {m.ModelType} ({(m.ModelType == 3 ? "word" : m.ModelType == 4 ? "char" : "unknown")}); only BPE (2) and unigram (1) SentencePiece models are supported.");
         return Build(m.Pieces, m.Types, m.Scores, m.UnkId, m.BosId, m.EosId, m.PadId, m.AddDummyPrefix);
     }
 
