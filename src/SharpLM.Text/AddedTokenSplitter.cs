@@ -18,8 +18,8 @@ public sealed class AddedTokenSplitter
     public bool IsEmpty => _byFirst.Count == 0;
 
     /// <summary>Calls <paramref name="plain"/> for each plain span (start, length) and <paramref name="token"/>
-    /// for each added token found, in text order.</summary>
-    public void Split(string text, bool parseSpecial, Action<int, int> plain, Action<AddedToken> token)
+    /// for each added token found (with its start), in text order.</summary>
+    public void Split(string text, bool parseSpecial, Action<int, int> plain, Action<AddedToken, int> token)
     {
         int segStart = 0;
         if (!IsEmpty)
@@ -32,7 +32,7 @@ public sealed class AddedTokenSplitter
                     if (c.Special && !parseSpecial) continue;
                     if (string.CompareOrdinal(text, i, c.Content, 0, c.Content.Length) != 0 || i + c.Content.Length > text.Length) continue;
                     if (i > segStart) plain(segStart, i - segStart);
-                    token(c);
+                    token(c, i);
                     i += c.Content.Length - 1;
                     segStart = i + 1;
                     break;

@@ -55,9 +55,70 @@ public abstract class Tokenizer
             bool afterSpecial = true;
             _splitter.Split(text, parseSpecial,
                 (start, len) => { EncodeSegment(text.AsSpan(start, len), afterSpecial, ids); afterSpecial = false; },
-                t => { ids.Add(t.Id); afterSpecial = true; });
+                (t, _) => { ids.Add(t.Id); afterSpecial = true; });
         }
         if (addSpecial && Specials.AddEos && Specials.Eos is int eos) ids.Add(eos);
+    }
+
+    /// <summary>Token ids with the character span (start, end) of <paramref name="text"/> each stands for. A token
+    /// holding part of a multi-byte character spans the whole character; BOS/EOS and SentencePiece's virtual "▁"
+    /// prefix have empty or clipped spans. Throws for models whose normalization rewrites the text (WordPiece).</summary>
+    public (int[] Ids, (int Start, int End)[] Offsets) EncodeWithOffsets(string text, bool addSpecial = false, bool parseSpecial = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 3 + 4);
+        var offsets = new List<(int, int)>(ids.Capacity);
+        if (addSpecial && Specials.AddBos && Specials.Bos is int bos) { ids.Add(bos); offsets.Add((0, 0)); }
+        bool afterSpecial = true;
+        void Plain(int start, int len)
+        {
+            int mark = ids.Count;
+            EncodeSegment(text.AsSpan(start, len), afterSpecial, ids);
+            AlignSegment(text.AsSpan(start, len), start, afterSpecial, ids, mark, offsets);
+            afterSpecial = false;
+        }
+        if (_splitter.IsEmpty) Plain(0, text.Length);
+        else _splitter.Split(text, parseSpecial, Plain, (t, at) => { ids.Add(t.Id); offsets.Add((at, at + t.Content.Length)); afterSpecial = true; });
+        if (addSpecial && Specials.AddEos && Specials.Eos is int eos) { ids.Add(eos); offsets.Add((text.Length, text.Length)); }
+        return (ids.ToArray(), offsets.ToArray());
+    }
+
+    /// <summary>The text whose UTF-8 bytes equal the concatenated bytes (AppendTokenBytes with first = false) of the
+    /// ids a segment encodes to, and how many leading characters of it are not in the segment.</summary>
+    protected virtual string OffsetSource(ReadOnlySpan<char> segment, bool atStart, out int shift)
+    {
+        shift = 0;
+        return segment.ToString();
+    }
+
+    private void AlignSegment(ReadOnlySpan<char> segment, int segStart, bool atStart, List<int> ids, int mark, List<(int, int)> offsets)
+    {
+        string src = OffsetSource(segment, atStart, out int shift);
+        // bytePos[c] = UTF-8 offset of UTF-16 index c in src (a low surrogate shares its pair's end).
+        var bytePos = new int[src.Length + 1];
+        for (int c = 0, b = 0; c <= src.Length; c++)
+        {
+            bytePos[c] = b;
+            if (c == src.Length) break;
+            char ch = src[c];
+            if (char.IsHighSurrogate(ch) && c + 1 < src.Length && char.IsLowSurrogate(src[c + 1])) { b += 4; bytePos[++c] = b; continue; }
+            b += ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
+        }
+        var scratch = new List<byte>(16);
+        int pos = 0, cStart = 0;
+        for (int k = mark; k < ids.Count; k++)
+        {
+            scratch.Clear();
+            AppendTokenBytes(ids[k], false, scratch);
+            int b0 = pos, b1 = pos + scratch.Count;
+            pos = b1;
+            while (cStart + 1 <= src.Length && bytePos[cStart + 1] <= b0) cStart++;
+            int cEnd = cStart;
+            while (cEnd < src.Length && bytePos[cEnd] < b1) cEnd++;
+            if (cEnd < src.Length && char.IsLowSurrogate(src[cEnd])) cEnd++;
+            int s0 = Math.Clamp(cStart - shift, 0, segment.Length), s1 = Math.Clamp(cEnd - shift, 0, segment.Length);
+            offsets.Add((segStart + s0, segStart + Math.Max(s0, s1)));
+        }
     }
 
     /// <summary>Number of tokens <see cref="Encode"/> returns for <paramref name="text"/>.</summary>

@@ -120,6 +120,13 @@ public sealed class SentencePieceBpeTokenizer : Tokenizer
         for (int i = 0; i < nb; i++) ids.Add(_byteTokens[b[i]]);
     }
 
+    protected override string OffsetSource(ReadOnlySpan<char> segment, bool atStart, out int shift)
+    {
+        bool prefix = AddSpacePrefix && atStart;
+        shift = prefix ? 1 : 0;
+        return prefix ? " " + segment.ToString() : segment.ToString();
+    }
+
     protected override void AppendTokenBytes(int id, bool first, List<byte> bytes)
     {
         if (Vocab.Types[id] == TokenType.Byte && TryParseByteToken(Vocab.Tokens[id], out byte b)) { bytes.Add(b); return; }

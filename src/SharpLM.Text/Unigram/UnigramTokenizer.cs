@@ -107,6 +107,14 @@ public sealed class UnigramTokenizer : Tokenizer
         }
     }
 
+    protected override string OffsetSource(ReadOnlySpan<char> segment, bool atStart, out int shift)
+    {
+        if (Nfkc) throw new NotSupportedException("offsets are not available for a unigram model that NFKC-normalizes its input.");
+        bool prefix = AddSpacePrefix && atStart && (segment.Length == 0 || segment[0] != ' ');
+        shift = prefix ? 1 : 0;
+        return prefix ? " " + segment.ToString() : segment.ToString();
+    }
+
     protected override void AppendTokenBytes(int id, bool first, List<byte> bytes)
     {
         if (Vocab.Types[id] == TokenType.Byte && SentencePieceBpeTokenizer.TryParseByteToken(Vocab.Tokens[id], out byte b)) { bytes.Add(b); return; }

@@ -73,6 +73,9 @@ public sealed class WordPieceTokenizer : Tokenizer
         return sb.ToString();
     }
 
+    protected override string OffsetSource(ReadOnlySpan<char> segment, bool atStart, out int shift) =>
+        throw new NotSupportedException("offsets are not available for WordPiece yet (BERT normalization rewrites the text).");
+
     protected override void AppendTokenBytes(int id, bool first, List<byte> bytes) =>
         throw new NotSupportedException("WordPiece decodes through Decode.");
 }
