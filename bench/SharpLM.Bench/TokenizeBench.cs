@@ -2,7 +2,9 @@
 // (in-process), HF tokenizers and tiktoken (npm, through bench/peers/tokenize_peers.mjs), on tinyshakespeare and
 // tang-poems, GPT-2 vocabulary (and cl100k_base), 1 and 2 threads. Every peer encodes the same ~64 KB
 // line-aligned chunks; 2 threads = chunks encoded in parallel. Ids are compared by count and FNV hash.
-// Usage: sharplm-bench tokenize [--runs N]   (bench/run-tokenize.sh installs the npm peers first)
+// Usage: sharplm-bench tokenize [--runs N] [--data DIR] [--peers node|python|none]
+//   node (default): bench/peers/tokenize_peers.mjs (bench/run-tokenize.sh installs the npm peers first);
+//   python: bench/peers/tokenize_peers.py, HF tokenizers' Python binding (for the GPU machine, which has no Node).
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
@@ -21,9 +23,11 @@ internal static class TokenizeBench
 
     public static int Run(string[] args)
     {
-        int runs = args.Length >= 2 && args[0] == "--runs" ? int.Parse(args[1]) : 3;
+        string? Arg(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        int runs = int.Parse(Arg("--runs") ?? "3");
+        string peers = Arg("--peers") ?? "node";
         string root = RepoRoot();
-        string data = Path.GetFullPath(Path.Combine(root, "..", "shared", "data"));
+        string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(root, "..", "shared", "data"));
         string gpt2Dir = Path.Combine(data, "tokenizers", "gpt2");
         string[] corpora = [Path.Combine(data, "corpora", "tinyshakespeare.txt"), Path.Combine(data, "corpora", "tang-poems.txt")];
         foreach (var f in corpora.Append(Path.Combine(gpt2Dir, "vocab.json")))
@@ -56,7 +60,7 @@ internal static class TokenizeBench
                 rows.Add(Measure("ml-tokenizers", "cl100k_base", name, threads, bytes, parts, runs, s => mlCl.EncodeToIds(s)));
             }
         }
-        rows.AddRange(RunNodePeers(root, tokJson, runs, corpora));
+        if (peers != "none") rows.AddRange(RunPeers(peers, root, tokJson, runs, corpora));
         Print(rows);
         return 0;
     }
@@ -103,15 +107,16 @@ internal static class TokenizeBench
         return new Row(peer, enc, corpus, threads, bytes / 1e6 / best, tokens, hash);
     }
 
-    private static IEnumerable<Row> RunNodePeers(string root, string tokJson, int runs, string[] corpora)
+    private static IEnumerable<Row> RunPeers(string kind, string root, string tokJson, int runs, string[] corpora)
     {
-        string script = Path.Combine(root, "bench", "peers", "tokenize_peers.mjs");
-        if (!Directory.Exists(Path.Combine(root, "bench", ".npm", "node_modules", "tokenizers")))
+        bool node = kind == "node";
+        string script = Path.Combine(root, "bench", "peers", node ? "tokenize_peers.mjs" : "tokenize_peers.py");
+        if (node && !Directory.Exists(Path.Combine(root, "bench", ".npm", "node_modules", "tokenizers")))
         {
             Console.Error.WriteLine("npm peers not installed (run bench/run-tokenize.sh); HF tokenizers and tiktoken rows skipped.");
             yield break;
         }
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(node ? "node" : "python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(script); psi.ArgumentList.Add(tokJson); psi.ArgumentList.Add(runs.ToString());
         foreach (var c in corpora) psi.ArgumentList.Add(c);
         psi.Environment["RAYON_NUM_THREADS"] = "2";
@@ -120,7 +125,7 @@ internal static class TokenizeBench
         var lines = new List<string>();
         for (string? l; (l = p.StandardOutput.ReadLine()) != null;) lines.Add(l);
         p.WaitForExit();
-        if (p.ExitCode != 0) Console.Error.WriteLine($"tokenize_peers.mjs exited {p.ExitCode}: {stderr.Result}");
+        if (p.ExitCode != 0) Console.Error.WriteLine($"{Path.GetFileName(script)} exited {p.ExitCode}: {stderr.Result}");
         foreach (var l in lines)
         {
             var e = JsonDocument.Parse(l).RootElement;
@@ -131,7 +136,7 @@ internal static class TokenizeBench
 
     private static void Print(List<Row> rows)
     {
-        Console.WriteLine($"tokenize: encode MB/s (UTF-8 input), best of runs, {Environment.ProcessorCount} cores; ratio = sharplm / peer (>1 = sharplm faster)");
+        Console.WriteLine($"tokenize: encode MB/s (UTF-8 input), best of runs, {Environment.ProcessorCount} cores, load {LoadAverage()}; ratio = sharplm / peer (>1 = sharplm faster)");
         Console.WriteLine($"{"encoding",-12} {"corpus",-20} {"thr",3} {"sharplm",9} | {"peer",-14} {"MB/s",8} {"ratio",6}  same ids");
         foreach (var g in rows.Where(r => r.Peer == "sharplm"))
         {
@@ -141,6 +146,9 @@ internal static class TokenizeBench
                 Console.WriteLine($"{g.Encoding,-12} {g.Corpus,-20} {g.Threads,3} {g.Mbps,9:F2} | {p.Peer,-14} {p.Mbps,8:F2} {g.Mbps / p.Mbps,6:F2}  {(p.Tokens == g.Tokens && p.Hash == g.Hash ? "yes" : $"NO ({p.Tokens} vs {g.Tokens} tokens)")}");
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private static string RepoRoot()
     {
