@@ -1,6 +1,7 @@
 // RegexPreTokenizer: splits text into pre-tokens with one or more regexes applied in sequence, each splitting
 // every piece of the previous stage into its matches and the gaps between them (HF's Split with behavior
-// "Isolated", llama.cpp's unicode_regex_split). With no regex the whole text is one piece.
+// "Isolated", llama.cpp's unicode_regex_split). With no regex the whole text is one piece. GPT-2's pattern alone
+// runs through Gpt2PreTokenizerScanner, an equivalent hand-written matcher.
 using System.Text.RegularExpressions;
 
 namespace SharpLM.Text.PreTokenization;
@@ -9,12 +10,17 @@ namespace SharpLM.Text.PreTokenization;
 public sealed class RegexPreTokenizer
 {
     private readonly Regex[] _regexes;
+    private readonly bool _gpt2;
 
     public RegexPreTokenizer(params string[] patterns)
     {
         Patterns = patterns;
         _regexes = patterns.Select(PreTokenizerPatterns.Compile).ToArray();
+        _gpt2 = patterns.Length == 1 && patterns[0] == PreTokenizerPatterns.Gpt2;
     }
+
+    /// <summary>Use the hand-written GPT-2 scanner when the only pattern is GPT-2's (default on).</summary>
+    public bool UseScanner { get; init; } = true;
 
     public IReadOnlyList<string> Patterns { get; }
 
@@ -23,6 +29,7 @@ public sealed class RegexPreTokenizer
     {
         if (text.IsEmpty) return;
         if (_regexes.Length == 0) { pieces.Add((0, text.Length)); return; }
+        if (_gpt2 && UseScanner) { Gpt2PreTokenizerScanner.Split(text, 0, pieces); return; }
         int first = pieces.Count;
         SplitOne(_regexes[0], text, 0, pieces);
         for (int r = 1; r < _regexes.Length; r++)
