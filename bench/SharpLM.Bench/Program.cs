@@ -10,6 +10,7 @@ var verbs = new Dictionary<string, Func<string[], int>>
     ["bpe-train"] = BpeTrainBench.Run,
     ["llamacpp-interop"] = LlamaCppInterop.Run,
     ["data"] = DataBench.Run,
+    ["tokenize"] = TokenizeBench.Run,
 };
 var verb = args.Length > 0 ? args[0] : "";
 if (verbs.TryGetValue(verb, out var run)) return run(args.Skip(1).ToArray());

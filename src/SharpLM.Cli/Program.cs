@@ -11,7 +11,7 @@ root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
-root.Subcommands.Add(TokenizerTrainCommand.Create("tokenizer-train"));
+root.Subcommands.Add(TokenizerCommand.Create()); // tokenizer encode | decode | inspect | train
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 return root.Parse(args).Invoke();

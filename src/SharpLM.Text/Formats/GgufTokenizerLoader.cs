@@ -1,0 +1,104 @@
+// GgufTokenizerLoader: builds a Tokenizer from the tokenizer.ggml.* keys of a GGUF file, following llama.cpp's
+// llama_vocab::load: model "llama" = SentencePiece BPE (tokens, scores, token_type), "gpt2" = byte-level BPE
+// (tokens, merges, pre-tokenizer named by tokenizer.ggml.pre), "bert" = WordPiece (tokens in "phantom space"
+// form: a word-initial piece starts with "▁", a continuation piece has no prefix).
+using SharpLM.Text.Bpe;
+using SharpLM.Text.PreTokenization;
+using SharpLM.Text.SentencePiece;
+using SharpLM.Text.Vocab;
+using SharpLM.Text.WordPiece;
+
+namespace SharpLM.Text.Formats;
+
+/// <summary>Loads tokenizers from GGUF metadata.</summary>
+public static class GgufTokenizerLoader
+{
+    public static Tokenizer Load(string path) => Load(GgufVocabReader.Read(path));
+
+    public static Tokenizer Load(GgufMetadata md)
+    {
+        string model = md.RequireString(GgufKeys.Model);
+        var tokens = md.GetStringArray(GgufKeys.Tokens) ?? throw md.Missing(GgufKeys.Tokens, "array of strings");
+        var typesRaw = md.GetInt32Array(GgufKeys.TokenType);
+        var scores = md.GetFloatArray(GgufKeys.Scores);
+        CheckLength(md, GgufKeys.TokenType, typesRaw?.Length, tokens.Length);
+        CheckLength(md, GgufKeys.Scores, scores?.Length, tokens.Length);
+        var types = typesRaw?.Select(t => (TokenType)t).ToArray() ?? Enumerable.Repeat(TokenType.Normal, tokens.Length).ToArray();
+
+        return model switch
+        {
+            "llama" => LoadSpm(md, tokens, types, scores),
+            "gpt2" => LoadBpe(md, tokens, types),
+            "bert" => LoadBert(md, tokens, types),
+            _ => throw new InvalidDataException(
+                $"{md.Source}: GGUF key '{GgufKeys.Model}' is \"{model}\"; expected one of \"llama\" (SentencePiece BPE), \"gpt2\" (byte-level BPE), \"bert\" (WordPiece)."),
+        };
+    }
+
+    private static void CheckLength(GgufMetadata md, string key, int? len, int expected)
+    {
+        if (len is int l && l != expected)
+            throw new InvalidDataException($"{md.Source}: GGUF key '{key}' has {l} entries; expected {expected} (one per token).");
+    }
+
+    private static SpecialTokens Specials(GgufMetadata md, int count, int? bos, int? eos, int? unk, bool addBos, bool addEos)
+    {
+        int? Id(string key, int? fallback)
+        {
+            var v = md.GetInt32(key) ?? fallback;
+            if (v is int i && (i < 0 || i >= count))
+                return null; // llama.cpp treats -1 / out-of-range as "none"
+            return v;
+        }
+        return new SpecialTokens
+        {
+            Bos = Id(GgufKeys.BosId, bos), Eos = Id(GgufKeys.EosId, eos), Unk = Id(GgufKeys.UnkId, unk),
+            Pad = Id(GgufKeys.PadId, null), Sep = Id(GgufKeys.SepId, null), Cls = Id(GgufKeys.ClsId, null),
+            Mask = Id(GgufKeys.MaskId, null),
+            AddBos = md.GetBool(GgufKeys.AddBos) ?? addBos, AddEos = md.GetBool(GgufKeys.AddEos) ?? addEos,
+        };
+    }
+
+    /// <summary>Control / unknown tokens are special added tokens; user-defined ones are always matched.</summary>
+    internal static List<AddedToken> AddedFromTypes(string[] tokens, TokenType[] types) =>
+        Enumerable.Range(0, tokens.Length)
+            .Where(i => types[i] is TokenType.Control or TokenType.UserDefined or TokenType.Unknown)
+            .Select(i => new AddedToken(i, tokens[i], types[i] != TokenType.UserDefined))
+            .ToList();
+
+    private static Tokenizer LoadSpm(GgufMetadata md, string[] tokens, TokenType[] types, float[]? scores)
+    {
+        if (scores is null) throw md.Missing(GgufKeys.Scores, "array of float32, needed by a \"llama\" vocabulary");
+        var vocab = new TokenVocab(tokens, types, scores);
+        var sp = Specials(md, tokens.Length, 1, 2, 0, addBos: true, addEos: false);
+        return new SentencePieceBpeTokenizer(vocab, sp, AddedFromTypes(tokens, types), md.GetBool(GgufKeys.AddSpacePrefix) ?? true);
+    }
+
+    private static Tokenizer LoadBpe(GgufMetadata md, string[] tokens, TokenType[] types)
+    {
+        var mergeLines = md.GetStringArray(GgufKeys.Merges) ?? throw md.Missing(GgufKeys.Merges, "array of strings, needed by a \"gpt2\" vocabulary");
+        var vocab = new TokenVocab(tokens, types);
+        var merges = Gpt2VocabLoader.ParseMerges(vocab, mergeLines, md.Source + " key " + GgufKeys.Merges);
+        string? pre = md.GetString(GgufKeys.Pre);
+        var patterns = NamedPreTokenizers.Patterns(pre) ?? throw new InvalidDataException(
+            $"{md.Source}: GGUF key '{GgufKeys.Pre}' is \"{pre}\"; known pre-tokenizers: {string.Join(", ", NamedPreTokenizers.Known)}.");
+        var sp = Specials(md, tokens.Length, null, null, null, addBos: false, addEos: false);
+        return new ByteLevelBpeTokenizer(vocab, merges, new RegexPreTokenizer(patterns), sp, AddedFromTypes(tokens, types),
+            source: md.Source);
+    }
+
+    private static Tokenizer LoadBert(GgufMetadata md, string[] tokens, TokenType[] types)
+    {
+        var pieces = new string[tokens.Length];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            string t = tokens[i];
+            pieces[i] = types[i] != TokenType.Normal ? t
+                : t.Length > 0 && t[0] == SentencePieceBpeTokenizer.SpaceSymbol ? t[1..] : "##" + t;
+        }
+        var vocab = new TokenVocab(pieces, types);
+        var sp = Specials(md, tokens.Length, null, null, vocab["[UNK]"], addBos: true, addEos: true);
+        sp = sp with { Bos = sp.Bos ?? sp.Cls, Eos = sp.Eos ?? sp.Sep };
+        return new WordPieceTokenizer(vocab, sp, AddedFromTypes(pieces, types));
+    }
+}

@@ -1,0 +1,50 @@
+// SharedData: locates ../shared/data relative to the repository root (the folder holding SharpLM.slnx) and
+// fails loudly when a file is missing — these tests never skip.
+namespace SharpLM.Text.Tests;
+
+internal static class SharedData
+{
+    private static readonly Lazy<string> RootDir = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SharpLM.slnx")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
+        throw new InvalidOperationException($"No SharpLM.slnx above {AppContext.BaseDirectory}; cannot find ../shared/data.");
+    });
+
+    /// <summary>Full path of a file under shared/data; throws when it does not exist.</summary>
+    public static string File_(string relative)
+    {
+        string p = Path.Combine(RootDir.Value, relative);
+        if (!File.Exists(p)) throw new FileNotFoundException($"Shared test data missing: {p} (expected ../shared/data/{relative} beside the repository).", p);
+        return p;
+    }
+
+    public static string Fixture(string name)
+    {
+        string p = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+        if (!File.Exists(p)) throw new FileNotFoundException($"Fixture missing: {p}", p);
+        return p;
+    }
+
+    /// <summary>The strings of a llama.cpp .inp file (separated by a line "__ggml_vocab_test__").</summary>
+    public static List<string> ReadVocabTestInputs(string path)
+    {
+        const string sep = "\n__ggml_vocab_test__\n";
+        string all = File.ReadAllText(path);
+        var result = new List<string>();
+        int pos = 0;
+        while (true)
+        {
+            int next = all.IndexOf(sep, pos, StringComparison.Ordinal);
+            if (next < 0) break;
+            result.Add(all[pos..next]);
+            pos = next + sep.Length;
+        }
+        return result;
+    }
+
+    /// <summary>The expected ids of a llama.cpp .out file, one line per input.</summary>
+    public static List<int[]> ReadVocabTestOutputs(string path) =>
+        File.ReadAllLines(path).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()).ToList();
+}
