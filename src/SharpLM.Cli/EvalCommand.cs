@@ -23,13 +23,13 @@ internal static class EvalCommand
             try
             {
                 var specs = r.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TaskSpec.Load).ToList();
-                var (encode, decode) = ModelTokenizer.For(r.GetValue(model)!);
+                var tok = ModelTokenizer.For(r.GetValue(model)!);
                 using var m = ModelFile.Load(r.GetValue(model)!);
                 var evalModel = new DecoderEvalModel(m);
                 var results = new List<TaskResult>();
                 foreach (var spec in specs)
                 {
-                    var res = TaskRunner.Run(spec, evalModel, new TextCodec(encode, decode), r.GetValue(limit),
+                    var res = TaskRunner.Run(spec, evalModel, new TextCodec(tok.Encode, tok.Decode), r.GetValue(limit),
                         (i, n) => { if (i % 10 == 0 || i == n) Console.Error.Write($"\r  {spec.Name}: {i}/{n}   "); });
                     Console.Error.WriteLine();
                     Console.WriteLine($"{res.Task} ({res.Type}, {res.Documents} documents): " + string.Join(", ", res.Metrics.Select(kv => $"{kv.Key} {kv.Value:G5}")));

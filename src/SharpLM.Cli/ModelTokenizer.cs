@@ -1,25 +1,46 @@
-// ModelTokenizer: finds the tokenizer that belongs to a model path — tokenizer.json beside the weights
-// (SharpLM's character vocabulary from pretraining), as a pair of encode/decode functions for the CLI verbs.
+// ModelTokenizer: finds the tokenizer that belongs to a model path — the vocabulary inside a GGUF file,
+// tokenizer.json beside HF weights (Hugging Face format, or SharpLM's character vocabulary from
+// pretraining) — plus its EOS id and chat template, for the CLI verbs that take text.
 using System.Text.Json;
+using SharpLM.Text;
 using SharpLM.Text.Char;
+using SharpLM.Text.ChatTemplates;
+using SharpLM.Text.Formats;
 
 namespace SharpLM.Cli;
 
-internal static class ModelTokenizer
+internal sealed record ModelTokenizer(Func<string, int[]> Encode, Func<int[], string> Decode, int? Eos, IChatTemplate Template)
 {
-    /// <summary>(encode, decode) for the model at <paramref name="modelPath"/>, or an error naming what was looked for.</summary>
-    public static (Func<string, int[]> Encode, Func<int[], string> Decode) For(string modelPath)
+    /// <summary>The tokenizer of the model at <paramref name="modelPath"/>, or an error naming what was looked for.</summary>
+    public static ModelTokenizer For(string modelPath)
     {
+        if (File.Exists(modelPath) && modelPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            var md = GgufVocabReader.Read(modelPath);
+            return From(GgufTokenizerLoader.Load(md), md.GetString("tokenizer.chat_template"));
+        }
         string dir = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
         string file = Path.Combine(dir, "tokenizer.json");
-        if (!File.Exists(file)) throw new FileNotFoundException($"no tokenizer.json beside the model (looked for {file}).", file);
+        if (!File.Exists(file)) throw new FileNotFoundException($"no tokenizer beside the model (looked for {file}).", file);
         string json = File.ReadAllText(file);
-        using var doc = JsonDocument.Parse(json);
-        if (doc.RootElement.TryGetProperty("type", out var t) && t.GetString() == "char")
-        {
-            var tok = CharTokenizer.FromJson(json, file);
-            return (tok.Encode, ids => tok.Decode(ids));
-        }
-        throw new NotSupportedException($"{file}: only SharpLM character vocabularies are wired into this verb yet.");
+        using (var doc = JsonDocument.Parse(json))
+            if (doc.RootElement.TryGetProperty("type", out var t) && t.GetString() == "char")
+            {
+                var ch = CharTokenizer.FromJson(json, file);
+                return new ModelTokenizer(ch.Encode, ids => ch.Decode(ids), null, BuiltInTemplates.Get(ChatFormat.ChatML));
+            }
+        string? template = null;
+        var cfg = Path.Combine(dir, "tokenizer_config.json");
+        if (File.Exists(cfg) && JsonDocument.Parse(File.ReadAllText(cfg)).RootElement.TryGetProperty("chat_template", out var ct) && ct.ValueKind == JsonValueKind.String)
+            template = ct.GetString();
+        return From(TokenizerLoader.Load(dir), template);
+    }
+
+    private static ModelTokenizer From(Tokenizer tok, string? chatTemplate)
+    {
+        IChatTemplate template = chatTemplate is null
+            ? BuiltInTemplates.Get(ChatFormat.ChatML)
+            : new JinjaChatTemplate(chatTemplate, tok.Specials.Bos is { } b ? tok.IdToToken(b) ?? "" : "", tok.Specials.Eos is { } e ? tok.IdToToken(e) ?? "" : "");
+        return new ModelTokenizer(t => tok.Encode(t, addSpecial: true, parseSpecial: true), ids => tok.Decode(ids, skipSpecial: true), tok.Specials.Eos, template);
     }
 }
