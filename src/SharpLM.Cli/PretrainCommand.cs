@@ -6,7 +6,6 @@ using System.CommandLine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Transformer;
-using SharpLM.Text.Char;
 using SharpLM.Training.Data;
 using SharpLM.Training.Pretraining;
 
@@ -40,7 +39,7 @@ internal static class PretrainCommand
         {
             InfoCommand.Print();
             Console.WriteLine();
-            var cfg = new PretrainConfig { Steps = r.GetValue(steps), OutDir = r.GetValue(outDir)!, Data = r.GetValue(data) };
+            var cfg = new PretrainConfig { Steps = r.GetValue(steps), OutDir = r.GetValue(outDir)!, Data = r.GetValue(data), Tokenizer = "bpe", BpeVocabSize = 512 };
             string corpus;
             if (cfg.Data is null)
             {
@@ -78,11 +77,13 @@ internal static class PretrainCommand
         {
             var trainer = new Pretrainer(cfg, corpus);
             Console.WriteLine($"Model: LLaMA-style, dim {cfg.Dim}, {cfg.Layers} layers, {cfg.Heads} heads, context {cfg.Context}, " +
-                              $"{trainer.Model.ParameterCount:N0} parameters; char vocabulary of {trainer.Tokenizer.VocabSize}.");
+                              $"{trainer.Model.ParameterCount:N0} parameters; {trainer.Tokenizer.Kind} vocabulary of {trainer.Tokenizer.VocabSize}.");
             Console.WriteLine($"Training {cfg.Steps} steps of {cfg.BatchSize}×{cfg.Context} tokens (AdamW, lr {cfg.Lr}, {cfg.Schedule}):");
             var result = trainer.Run(new ProgressLine(), Sample, cts.Token, resume);
             Console.WriteLine();
-            Console.WriteLine(result.Cancelled ? $"Cancelled at step {result.StepsDone}; resume with --resume." : $"Finished {result.StepsDone} steps.");
+            Console.WriteLine(result.Cancelled ? $"Cancelled at step {result.StepsDone}; resume with --resume."
+                : result.StepsDone < cfg.Steps ? $"Stopped by the {cfg.MaxMinutes}-minute budget at step {result.StepsDone} of {cfg.Steps}."
+                : $"Finished {result.StepsDone} steps.");
             Console.WriteLine($"Validation loss {result.FinalValLoss:F4} (best {result.BestValLoss:F4}, {result.FinalValLoss / Math.Log(2):F3} bits/char).");
             Console.WriteLine("Samples:");
             foreach (var seed in new ulong[] { 1, 2 }) Console.WriteLine("  " + Sample(trainer.Model, trainer.Tokenizer, seed).Replace("\n", "\n  "));
@@ -98,16 +99,16 @@ internal static class PretrainCommand
         finally { Console.CancelKeyPress -= onCancel; }
     }
 
-    private static string Sample(DecoderModel model, CharTokenizer tok) => Sample(model, tok, 7);
+    private static string Sample(DecoderModel model, CorpusTokenizer tok) => Sample(model, tok, 7);
 
-    private static string Sample(DecoderModel model, CharTokenizer tok, ulong seed)
+    private static string Sample(DecoderModel model, CorpusTokenizer tok, ulong seed)
     {
-        var prompt = tok.Encode("Once");
+        var prompt = tok.Encode("Once upon a time");
         int budget = Math.Min(160, model.Config.MaxPositions - prompt.Length);
         var r = new TextGenerator(model).Generate(prompt, new GenerationOptions
         {
             MaxNewTokens = budget, Sampling = new SamplingOptions { Temperature = 0.8f, TopK = 20, Seed = seed },
         });
-        return tok.Decode(prompt) + tok.Decode(r.Tokens);
+        return tok.Decode([.. prompt, .. r.Tokens]);
     }
 }

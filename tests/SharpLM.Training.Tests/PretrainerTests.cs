@@ -79,3 +79,32 @@ public class PretrainerTests
         public void Report(TrainProgress value) => a(value);
     }
 }
+
+public class BpePretrainingTests
+{
+    [Fact]
+    public void BpeRunTrainsATokenizerAndCheckpointsItAsHuggingFaceJson()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sharplm-bpe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string corpus = SharpLM.Training.Data.SyntheticCorpus.Generate(30_000, 2);
+            var cfg = new PretrainConfig
+            {
+                Tokenizer = "bpe", BpeVocabSize = 300, Dim = 32, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 64, Context = 32,
+                BatchSize = 4, Steps = 4, EvalEvery = 4, EvalBatches = 1, CheckpointEvery = 4, OutDir = dir,
+            };
+            var t = new Pretrainer(cfg, corpus);
+            Assert.Equal(300, t.Tokenizer.VocabSize);
+            var ids = t.Tokenizer.Encode("Once upon a time, Lily went to the park.");
+            Assert.True(ids.Length < 30, $"BPE should merge: {ids.Length} tokens");
+            Assert.Equal("Once upon a time, Lily went to the park.", t.Tokenizer.Decode(ids));
+            var r = t.Run();
+            Assert.Equal(4, r.StepsDone);
+            // The checkpoint's tokenizer.json is a Hugging Face file our loader (and HF) reads back to the same ids.
+            var back = SharpLM.Text.Formats.TokenizerLoader.Load(Path.Combine(dir, "checkpoint"));
+            Assert.Equal(ids, back.Encode("Once upon a time, Lily went to the park."));
+        }
+        finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
+    }
+}

@@ -10,7 +10,7 @@ using SharpLM.Models.Families;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
-using SharpLM.Text.Char;
+using SharpLM.Training.Data;
 using SharpLM.Training.Optim;
 
 namespace SharpLM.Training.Checkpoints;
@@ -25,7 +25,7 @@ public sealed class CheckpointDirectory(string path)
 
     public bool Exists => File.Exists(System.IO.Path.Combine(Path, "trainer_state.json"));
 
-    public void Save(DecoderModel model, AdamW opt, CharTokenizer tok, TrainerState state)
+    public void Save(DecoderModel model, AdamW opt, CorpusTokenizer tok, TrainerState state)
     {
         string tmp = Path + ".tmp", old = Path + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
@@ -35,7 +35,7 @@ public sealed class CheckpointDirectory(string path)
         using (var scope = TensorScope.Begin())
             SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "optimizer.safetensors"),
                 opt.State.Select(kv => KeyValuePair.Create(kv.Key, Tensor.FromArray(kv.Value, kv.Value.Length))));
-        File.WriteAllText(System.IO.Path.Combine(tmp, "tokenizer.json"), tok.ToJson());
+        File.WriteAllText(System.IO.Path.Combine(tmp, "tokenizer.json"), tok.Json);
         File.WriteAllText(System.IO.Path.Combine(tmp, "trainer_state.json"), JsonSerializer.Serialize(new
         {
             step = state.Step, run_id = state.RunId, optimizer_steps = opt.Steps,
@@ -48,12 +48,11 @@ public sealed class CheckpointDirectory(string path)
         if (Directory.Exists(old)) Directory.Delete(old, true);
     }
 
-    public TrainerState Load(DecoderModel model, AdamW opt, CharTokenizer tok)
+    public TrainerState Load(DecoderModel model, AdamW opt, CorpusTokenizer tok)
     {
         if (!Exists && Directory.Exists(Path + ".old")) Directory.Move(Path + ".old", Path); // crashed between the two renames
         var st = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, "trainer_state.json"))).RootElement;
-        var savedTok = CharTokenizer.FromJson(File.ReadAllText(System.IO.Path.Combine(Path, "tokenizer.json")), System.IO.Path.Combine(Path, "tokenizer.json"));
-        if (savedTok.ToJson() != tok.ToJson())
+        if (File.ReadAllText(System.IO.Path.Combine(Path, "tokenizer.json")) != tok.Json)
             throw new InvalidOperationException($"{Path}: the checkpoint's tokenizer differs from the corpus's; resume with the same data.");
         using (var scope = TensorScope.Begin())
         {

@@ -14,6 +14,9 @@ public sealed record PretrainConfig
     /// <summary>Training text (UTF-8). Null: the caller supplies the corpus (quickstart generates one).</summary>
     public string? Data { get; init; }
     public double ValFraction { get; init; } = 0.1;
+    /// <summary>"char" (one token per character) or "bpe" (byte-level BPE trained on the corpus).</summary>
+    public string Tokenizer { get; init; } = "char";
+    public int BpeVocabSize { get; init; } = 1024;
     // model (LLaMA-style decoder)
     public int Dim { get; init; } = 256;
     public int Layers { get; init; } = 4;
@@ -91,6 +94,8 @@ public sealed record PretrainConfig
         Check(BatchSize > 0 && GradAccum > 0 && Steps > 0, "batch_size, grad_accum and steps must be positive.");
         Check(Lr > 0 && MinLrRatio is >= 0 and <= 1, "lr must be > 0 and min_lr_ratio in [0, 1].");
         Check(ValFraction is > 0 and < 1, "val_fraction must be in (0, 1).");
+        Check(Tokenizer is "char" or "bpe", $"tokenizer must be char or bpe, got '{Tokenizer}'.");
+        Check(Tokenizer != "bpe" || BpeVocabSize >= 257, $"bpe_vocab_size must be at least 257 (256 bytes + <|endoftext|>), got {BpeVocabSize}.");
         Check(Schedule is "cosine" or "linear" or "constant" or "wsd", $"schedule must be cosine, linear, constant or wsd, got '{Schedule}'.");
         Check(EvalEvery > 0 && EvalBatches > 0 && CheckpointEvery > 0, "eval_every, eval_batches and checkpoint_every must be positive.");
         return this;

@@ -9,7 +9,6 @@ using SharpLM.Training.Checkpoints;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
 using SharpLM.Tensors.Threading;
-using SharpLM.Text.Char;
 using SharpLM.Training.Data;
 using SharpLM.Training.Optim;
 using SharpLM.Training.Runs;
@@ -27,20 +26,22 @@ public sealed record PretrainResult(long RunId, string OutDir, long StepsDone, f
 public sealed class Pretrainer
 {
     private readonly PretrainConfig _cfg;
-    private readonly CharTokenizer _tok;
+    private readonly CorpusTokenizer _tok;
     private readonly int[] _train, _val;
+    private readonly double _bytesPerToken;
 
     /// <summary>The model being trained.</summary>
     public DecoderModel Model { get; }
     /// <summary>The tokenizer of the corpus.</summary>
-    public CharTokenizer Tokenizer => _tok;
+    public CorpusTokenizer Tokenizer => _tok;
 
     public Pretrainer(PretrainConfig config, string corpus)
     {
         _cfg = config.Validate();
         if (corpus.Length < 1000) throw new ArgumentException($"Pretrainer: the corpus has {corpus.Length} characters; at least 1000 are needed.");
-        _tok = CharTokenizer.FromCorpus(corpus);
+        _tok = CorpusTokenizer.Train(config.Tokenizer, corpus, config.BpeVocabSize);
         var ids = _tok.Encode(corpus);
+        _bytesPerToken = System.Text.Encoding.UTF8.GetByteCount(corpus) / (double)ids.Length;
         int nVal = Math.Max(config.Context + 2, (int)(ids.Length * config.ValFraction));
         _train = ids[..^nVal];
         _val = ids[^nVal..];
@@ -56,7 +57,7 @@ public sealed class Pretrainer
     }.Validate();
 
     /// <summary>Trains; <paramref name="sample"/> (optional) turns the model into a text sample at each evaluation.</summary>
-    public PretrainResult Run(IProgress<TrainProgress>? progress = null, Func<DecoderModel, CharTokenizer, string>? sample = null, CancellationToken cancel = default, bool resume = false)
+    public PretrainResult Run(IProgress<TrainProgress>? progress = null, Func<DecoderModel, CorpusTokenizer, string>? sample = null, CancellationToken cancel = default, bool resume = false)
     {
         var c = _cfg;
         if (c.Threads > 0) WorkerPool.SetThreads(c.Threads);
@@ -129,6 +130,7 @@ public sealed class Pretrainer
                 metrics["val/loss"] = lastVal;
                 metrics["val/ppl"] = Math.Exp(lastVal);
                 metrics["val/bpc"] = lastVal / Math.Log(2);
+                metrics["val/bpb"] = lastVal / Math.Log(2) / _bytesPerToken; // bits per UTF-8 byte, comparable across tokenizers
                 if (sample is not null) { Model.Eval(); evt = "sample: " + sample(Model, _tok); Model.Train(); }
             }
             store.Log(runId, step, metrics);
