@@ -84,7 +84,8 @@ internal static class PretrainCommand
             Console.WriteLine(result.Cancelled ? $"Cancelled at step {result.StepsDone}; resume with --resume."
                 : result.StepsDone < cfg.Steps ? $"Stopped by the {cfg.MaxMinutes}-minute budget at step {result.StepsDone} of {cfg.Steps}."
                 : $"Finished {result.StepsDone} steps.");
-            Console.WriteLine($"Validation loss {result.FinalValLoss:F4} (best {result.BestValLoss:F4}, {result.FinalValLoss / Math.Log(2):F3} bits/char).");
+            Console.WriteLine($"Validation loss {result.FinalValLoss:F4} per token (best {result.BestValLoss:F4}); " +
+                              $"{result.FinalValLoss / Math.Log(2) / trainer.BytesPerToken:F3} bits per byte.");
             Console.WriteLine("Samples:");
             foreach (var seed in new ulong[] { 1, 2 }) Console.WriteLine("  " + Sample(trainer.Model, trainer.Tokenizer, seed).Replace("\n", "\n  "));
             Console.WriteLine("Files:");

@@ -12,7 +12,7 @@ internal sealed class ProgressLine(int plainEvery = 10) : IProgress<TrainProgres
     {
         if (p.Event is { } e && !e.StartsWith("sample:")) Line($"  {e}");
         string stats = $"step {p.Step,5}/{p.TotalSteps}  loss {p.Loss,7:F4}  lr {p.Lr:E2}  {p.TokensPerSecond,7:F0} tok/s  ETA {p.Eta:hh\\:mm\\:ss}";
-        if (p.ValLoss is { } v) Line($"  {stats}  val loss {v:F4} (bpc {v / Math.Log(2):F3})");
+        if (p.ValLoss is { } v) Line($"  {stats}  val loss {v:F4}");
         else if (_tty)
         {
             int width = 24, filled = (int)(width * p.Step / Math.Max(1, p.TotalSteps));

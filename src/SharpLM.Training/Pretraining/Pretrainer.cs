@@ -32,6 +32,9 @@ public sealed class Pretrainer
 
     /// <summary>The model being trained.</summary>
     public DecoderModel Model { get; }
+    /// <summary>Average UTF-8 bytes per token of the corpus (converts loss per token into bits per byte).</summary>
+    public double BytesPerToken => _bytesPerToken;
+
     /// <summary>The tokenizer of the corpus.</summary>
     public CorpusTokenizer Tokenizer => _tok;
 
