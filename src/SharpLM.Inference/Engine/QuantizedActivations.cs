@@ -1,5 +1,6 @@
-// QuantizedActivations: f32 activation rows quantised once per matmul to ggml Q8_0-style blocks (32 values,
-// d = amax/127, q = round-to-nearest-even(x/d), as ggml's SIMD quantize_row_q8_0) so that Q8_0 and Q4_0
+// QuantizedActivations: f32 activation rows quantised once per matmul to ggml Q8_0 blocks exactly as ggml's
+// SIMD quantize_row_q8_0 does (32 values, q = round-to-nearest-even(x·127/amax), d = amax/127 stored as fp16 —
+// the fp16 rounding of d is kept so results track llama.cpp's) so that Q8_0 and Q4_0
 // weights are dotted with int8 arithmetic. Per row, blocks are grouped in pairs (64 values = one Vector512):
 //   Qs   [pairs·64] int8   quantised values (a missing odd block is zero)
 //   D    [blocks]   f32    block scales
@@ -77,7 +78,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
             {
                 var v0 = Vector512.Load(xb); var v1 = Vector512.Load(xb + 16);
                 amax = HMax(Vector512.Max(Vector512.Abs(v0), Vector512.Abs(v1)));
-                float d = amax / 127f, id = d != 0 ? 1f / d : 0f;
+                float d = (float)(Half)(amax / 127f), id = amax != 0 ? 127f / amax : 0f;
                 var i0 = Avx512F.ConvertToVector512Int32(v0 * id);            // MXCSR round-to-nearest-even
                 var i1 = Avx512F.ConvertToVector512Int32(v1 * id);
                 Avx512F.ConvertToVector128SByte(i0).Store(q);
@@ -88,7 +89,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
             {
                 amax = 0;
                 for (int j = 0; j < 32; j++) amax = MathF.Max(amax, MathF.Abs(xb[j]));
-                float d = amax / 127f, id = d != 0 ? 1f / d : 0f;
+                float d = (float)(Half)(amax / 127f), id = amax != 0 ? 127f / amax : 0f;
                 int sum = 0;
                 for (int j = 0; j < 32; j++) { int v = (int)MathF.Round(xb[j] * id, MidpointRounding.ToEven); q[j] = (sbyte)v; sum += v; }
                 Finish(o, b, d, sum);

@@ -49,13 +49,13 @@ internal static unsafe class RowDot
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i + 64 <= n; i += 64)
             {
-                a0 = Avx512F.FusedMultiplyAdd(Fp16.Load16(w + i), Vector512.Load(x + i), a0);
-                a1 = Avx512F.FusedMultiplyAdd(Fp16.Load16(w + i + 16), Vector512.Load(x + i + 16), a1);
-                a2 = Avx512F.FusedMultiplyAdd(Fp16.Load16(w + i + 32), Vector512.Load(x + i + 32), a2);
-                a3 = Avx512F.FusedMultiplyAdd(Fp16.Load16(w + i + 48), Vector512.Load(x + i + 48), a3);
+                a0 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i), Vector512.Load(x + i), a0);
+                a1 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i + 16), Vector512.Load(x + i + 16), a1);
+                a2 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i + 32), Vector512.Load(x + i + 32), a2);
+                a3 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i + 48), Vector512.Load(x + i + 48), a3);
             }
-            for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(Fp16.Load16(w + i), Vector512.Load(x + i), a0);
-            s = Vector512.Sum((a0 + a1) + (a2 + a3));
+            for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i), Vector512.Load(x + i), a0);
+            s = Vector512.Sum((a0 + a1) + (a2 + a3)) * Fp16.Unscale;
         }
         for (; i < n; i++) s += Fp16.ToFloat(w[i]) * x[i];
         return s;
@@ -103,7 +103,7 @@ internal static unsafe class RowDot
                 var xs = Vector512.ConditionalSelect(Vector512.LessThan(wq, Vector512<sbyte>.Zero), -x, x);
                 var p16 = Avx512BW.MultiplyAddAdjacent(Vector512.Abs(wq).AsByte(), xs);
                 var p32 = Avx512BW.MultiplyAddAdjacent(p16, ones);
-                var dw = Vector512.Create(Vector256.Create(Fp16.ToFloat(*(ushort*)p0)), Vector256.Create(Fp16.ToFloat(*(ushort*)p1)));
+                var dw = Vector512.Create(Vector256.Create(Fp16.Table[*(ushort*)p0]), Vector256.Create(Fp16.Table[*(ushort*)p1]));
                 acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(a.Dl + b * 8), acc);
             }
             s = Vector512.Sum(acc);
@@ -140,7 +140,7 @@ internal static unsafe class RowDot
                 var q = Avx512F.PermuteVar8x64(Vector512.Create(lo, hi).AsInt64(), order).AsByte();
                 var p16 = Avx512BW.MultiplyAddAdjacent(q, Vector512.Load(a.Qs + b * 32));
                 var p32 = Avx512BW.MultiplyAddAdjacent(p16, ones) + Vector512.Load(a.Bias + b * 8);
-                var dw = Vector512.Create(Vector256.Create(Fp16.ToFloat(*(ushort*)p0)), Vector256.Create(Fp16.ToFloat(*(ushort*)p1)));
+                var dw = Vector512.Create(Vector256.Create(Fp16.Table[*(ushort*)p0]), Vector256.Create(Fp16.Table[*(ushort*)p1]));
                 acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(a.Dl + b * 8), acc);
             }
             s = Vector512.Sum(acc);
