@@ -2,6 +2,7 @@
 // with the KV-cache generator; prints the generated ids and prefill/decode tokens per second. (Text prompts
 // arrive with the tokenizer loaders.)
 using System.CommandLine;
+using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Checkpoints;
@@ -28,7 +29,11 @@ internal static class GenerateCommand
         {
             try
             {
-                using var m = ModelFile.Load(r.GetValue(model)!);
+                string path = r.GetValue(model)!;
+                // GGUF files run on the GGUF-native engine (weights stay in their stored type); others on DecoderModel.
+                using IDisposable owner = path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                    ? LlamaEngine.Open(path) : new DecoderModelLm(ModelFile.Load(path));
+                var lm = (ICausalLm)owner;
                 var prompt = ParseIds(r.GetValue(ids)!, "--prompt-ids");
                 var opts = new GenerationOptions
                 {
@@ -40,12 +45,12 @@ internal static class GenerateCommand
                         RepetitionPenalty = r.GetValue(rep), Seed = r.GetValue(seed),
                     },
                 };
-                var res = new TextGenerator(m).Generate(prompt, opts);
+                var res = new TextGenerator(lm).Generate(prompt, opts);
                 Console.WriteLine(string.Join(",", res.Tokens));
                 Console.Error.WriteLine($"finish: {res.Finish}; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s");
                 return 0;
             }
-            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or FormatException or NotSupportedException)
+            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or FormatException or NotSupportedException or InvalidOperationException)
             {
                 Console.Error.WriteLine($"generate: {e.Message}");
                 return 2;

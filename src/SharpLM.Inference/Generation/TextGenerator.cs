@@ -1,19 +1,21 @@
-// TextGenerator: autoregressive decoding with a KV cache over a DecoderModel — one prefill pass over the
-// prompt, then one token per step — with the sampler, stop tokens, a length limit, cancellation, a
+// TextGenerator: autoregressive decoding over an ICausalLm (LlamaEngine, or a DecoderModel through
+// DecoderModelLm) whose KV cache holds the sequence — one prefill pass over the prompt, then one token per step — with the sampler, stop tokens, a length limit, cancellation, a
 // streaming form (IAsyncEnumerable) and prefill/decode throughput. Prompts of different lengths in a batch
 // are generated one after another, each with its own cache.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using SharpLM.Inference.Sampling;
+using SharpLM.Inference.Engine;
 using SharpLM.Models.Transformer;
-using SharpLM.Tensors;
-using SharpLM.Tensors.Autograd;
 
 namespace SharpLM.Inference.Generation;
 
-/// <summary>Generates tokens from a decoder model.</summary>
-public sealed class TextGenerator(DecoderModel model)
+/// <summary>Generates tokens from a causal language model.</summary>
+public sealed class TextGenerator(ICausalLm model)
 {
+    /// <summary>Generates with the reference <see cref="DecoderModel"/> (f32, autograd modules).</summary>
+    public TextGenerator(DecoderModel model) : this(new DecoderModelLm(model)) { }
+
     /// <summary>Generates a continuation of <paramref name="prompt"/>.</summary>
     public GenerationResult Generate(IReadOnlyList<int> prompt, GenerationOptions options, CancellationToken cancel = default)
     {
@@ -50,17 +52,15 @@ public sealed class TextGenerator(DecoderModel model)
 
     private IEnumerable<(int Token, FinishReason? Reason)> Steps(IReadOnlyList<int> prompt, GenerationOptions options, Stats stats, CancellationToken cancel)
     {
-        var cfg = model.Config;
-        options.Validate(cfg.VocabSize, cfg.MaxPositions, prompt.Count);
+        int vocab = model.VocabSize;
+        options.Validate(vocab, model.ContextLength, prompt.Count);
         foreach (var id in prompt)
-            if (id < 0 || id >= cfg.VocabSize) throw new ArgumentOutOfRangeException(nameof(prompt), id, $"TextGenerator: prompt token {id} is outside the vocabulary [0, {cfg.VocabSize}).");
-        model.Eval();
-        var sampler = new TokenSampler(options.Sampling, cfg.VocabSize);
+            if (id < 0 || id >= vocab) throw new ArgumentOutOfRangeException(nameof(prompt), id, $"TextGenerator: prompt token {id} is outside the vocabulary [0, {vocab}).");
+        var sampler = new TokenSampler(options.Sampling, vocab);
         var history = new List<int>(prompt);
-        using var cache = new KvCache(cfg, 1, prompt.Count + options.MaxNewTokens);
-        var logits = new float[cfg.VocabSize];
+        var logits = new float[vocab];
         var sw = Stopwatch.StartNew();
-        Forward(prompt.ToArray(), cache, logits);
+        model.Forward(prompt.ToArray(), 0, logits);
         stats.PrefillRate = prompt.Count / Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
         sw.Restart();
         for (int step = 0; step < options.MaxNewTokens; step++)
@@ -72,17 +72,7 @@ public sealed class TextGenerator(DecoderModel model)
             if (options.StopTokens.Contains(next)) { yield return (next, FinishReason.Stop); yield break; }
             if (step == options.MaxNewTokens - 1) { yield return (next, FinishReason.Length); yield break; }
             yield return (next, null);
-            Forward([next], cache, logits);
+            model.Forward([next], history.Count - 1, logits);
         }
-    }
-
-    /// <summary>Runs the model on new tokens and leaves the last position's logits in <paramref name="logits"/>.</summary>
-    private void Forward(int[] ids, KvCache cache, float[] logits)
-    {
-        using var scope = TensorScope.Begin();
-        using var _ = GradMode.NoGrad();
-        var x = Tensor.FromArray(ids, 1, ids.Length);
-        var y = model.Forward(x, cache: cache);                                  // (1, T, V)
-        y.Narrow(1, ids.Length - 1, 1).ToArray().CopyTo(logits, 0);
     }
 }

@@ -1,0 +1,80 @@
+// CachedAttention: causal softmax attention of new query rows against the KV cache (GQA: query head h reads
+// kv head h / (heads / kvHeads)). Row t (absolute position start+t) sees cache positions 0..start+t. One
+// WorkerPool item per (token, head); scores live in a per-thread scratch row. Used for decode (T = 1) and
+// prefill alike (attention is a small share of the FLOPs at these lengths).
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using SharpLM.Tensors.Threading;
+
+namespace SharpLM.Inference.Engine;
+
+internal static unsafe class CachedAttention
+{
+    private struct Job
+    {
+        public float* Q, Out, K, V;   // q/out [T, heads·hd]; K/V = cache of kv head 0, kv heads KvStride apart
+        public long KvStride;
+        public int Heads, Group, HeadDim, Start;
+        public float Scale;
+    }
+
+    [ThreadStatic] private static float[]? _scores;
+
+    public static void Run(float* q, float* output, int tokens, int heads, int kvHeads, int headDim, int start, float* k, float* v, long kvStride)
+    {
+        var job = new Job
+        {
+            Q = q, Out = output, K = k, V = v, KvStride = kvStride, Heads = heads, Group = heads / kvHeads,
+            HeadDim = headDim, Start = start, Scale = 1f / MathF.Sqrt(headDim),
+        };
+        WorkerPool.Shared.For(tokens * heads, &Item, &job);
+    }
+
+    private static void Item(int idx, void* ctx)
+    {
+        var j = (Job*)ctx;
+        int t = idx / j->Heads, h = idx % j->Heads, hd = j->HeadDim;
+        int len = j->Start + t + 1;
+        var scores = _scores is { } s0 && s0.Length >= len ? s0 : (_scores = new float[Math.Max(len, 256) * 2]);
+        float* q = j->Q + ((long)t * j->Heads + h) * hd;
+        float* o = j->Out + ((long)t * j->Heads + h) * hd;
+        float* k = j->K + (h / j->Group) * j->KvStride;
+        float* v = j->V + (h / j->Group) * j->KvStride;
+        fixed (float* s = scores)
+        {
+            float max = float.NegativeInfinity;
+            for (int p = 0; p < len; p++)
+            {
+                float d = Dot(q, k + (long)p * hd, hd) * j->Scale;
+                s[p] = d;
+                if (d > max) max = d;
+            }
+            float sum = 0;
+            for (int p = 0; p < len; p++) { float e = MathF.Exp(s[p] - max); s[p] = e; sum += e; }
+            new Span<float>(o, hd).Clear();
+            for (int p = 0; p < len; p++) Axpy(s[p], v + (long)p * hd, o, hd);
+            float inv = 1f / sum;
+            for (int i = 0; i < hd; i++) o[i] *= inv;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* a, float* b, int n)
+    {
+        int i = 0;
+        var acc = Vector512<float>.Zero;
+        for (; i + 16 <= n; i += 16) acc += Vector512.Load(a + i) * Vector512.Load(b + i);
+        float s = Vector512.Sum(acc);
+        for (; i < n; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float a, float* x, float* y, int n)
+    {
+        int i = 0;
+        var av = Vector512.Create(a);
+        for (; i + 16 <= n; i += 16) (Vector512.Load(y + i) + av * Vector512.Load(x + i)).Store(y + i);
+        for (; i < n; i++) y[i] += a * x[i];
+    }
+}

@@ -1,0 +1,51 @@
+// KvCacheF32: the engine's preallocated f32 key/value cache, one [kvHeads, context, headDim] slab per layer
+// for K and for V (GQA-aware: only the kv heads are stored). Positions beyond the context are an error.
+using System.Runtime.InteropServices;
+
+namespace SharpLM.Inference.Engine;
+
+internal sealed unsafe class KvCacheF32 : IDisposable
+{
+    public int Layers { get; }
+    public int KvHeads { get; }
+    public int Context { get; }
+    public int HeadDim { get; }
+    private float* _k, _v;
+    private readonly long _layerFloats;
+
+    public KvCacheF32(int layers, int kvHeads, int context, int headDim)
+    {
+        Layers = layers; KvHeads = kvHeads; Context = context; HeadDim = headDim;
+        _layerFloats = (long)kvHeads * context * headDim;
+        nuint bytes = (nuint)(_layerFloats * layers * sizeof(float));
+        _k = (float*)NativeMemory.AlignedAlloc(bytes, 64);
+        _v = (float*)NativeMemory.AlignedAlloc(bytes, 64);
+    }
+
+    public long Bytes => 2 * _layerFloats * Layers * sizeof(float);
+
+    /// <summary>K of (layer, kv head), rows = positions.</summary>
+    public float* K(int layer, int kvHead) => _k + layer * _layerFloats + (long)kvHead * Context * HeadDim;
+
+    public float* V(int layer, int kvHead) => _v + layer * _layerFloats + (long)kvHead * Context * HeadDim;
+
+    /// <summary>Stores k/v rows [tokens, kvHeads·headDim] at positions start.. of <paramref name="layer"/>.</summary>
+    public void Store(int layer, int start, int tokens, float* k, float* v)
+    {
+        if (start + tokens > Context)
+            throw new InvalidOperationException($"KV cache: positions {start}..{start + tokens - 1} exceed the context length {Context}.");
+        long rowBytes = HeadDim * sizeof(float);
+        for (int t = 0; t < tokens; t++)
+            for (int h = 0; h < KvHeads; h++)
+            {
+                long src = ((long)t * KvHeads + h) * HeadDim;
+                Buffer.MemoryCopy(k + src, K(layer, h) + (long)(start + t) * HeadDim, rowBytes, rowBytes);
+                Buffer.MemoryCopy(v + src, V(layer, h) + (long)(start + t) * HeadDim, rowBytes, rowBytes);
+            }
+    }
+
+    public void Dispose()
+    {
+        if (_k != null) { NativeMemory.AlignedFree(_k); NativeMemory.AlignedFree(_v); _k = _v = null; }
+    }
+}

@@ -1,0 +1,126 @@
+// QuantizedActivations: f32 activation rows quantised once per matmul to ggml Q8_0 blocks exactly as ggml's
+// SIMD quantize_row_q8_0 does (32 values, q = round-to-nearest-even(x·127/amax), d = amax/127 stored as fp16 —
+// the fp16 rounding of d is kept so results track llama.cpp's) so that Q8_0 and Q4_0
+// weights are dotted with int8 arithmetic. Per row, blocks are grouped in pairs (64 values = one Vector512):
+//   Qs   [pairs·64] int8   quantised values (a missing odd block is zero)
+//   D    [blocks]   f32    block scales
+//   Dl   [pairs·16] f32    the pair's scales spread over the int32 lanes of a pair: lanes 0–7 = d[2p], 8–15 = d[2p+1]
+//   Bias [pairs·16] int32  lane 0 = −8·Σq of block 2p, lane 8 = −8·Σq of block 2p+1, others 0 — Q4_0 stores
+//                          q' = q+8 unsigned, so Σ(q'−8)·x = Σq'·x − 8·Σx, added per block before scaling
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SharpLM.Tensors.Cpu;
+
+namespace SharpLM.Inference.Engine;
+
+/// <summary>One quantised activation row (pointers into a <see cref="QuantizedActivations"/> buffer).</summary>
+internal readonly unsafe struct QRow(sbyte* qs, float* d, float* dl, int* bias)
+{
+    public readonly sbyte* Qs = qs;
+    public readonly float* D = d;
+    public readonly float* Dl = dl;
+    public readonly int* Bias = bias;
+}
+
+/// <summary>A reusable buffer of up to <see cref="Capacity"/> quantised rows of length <see cref="Cols"/>.</summary>
+internal sealed unsafe class QuantizedActivations : IDisposable
+{
+    public int Cols { get; }
+    public int Capacity { get; private set; }
+    public int Blocks => Cols / 32;
+    private int Pairs => (Blocks + 1) / 2;
+    private long RowBytes => Pairs * 64L * 3 + ((Pairs * 8L + 63) & ~63L); // Qs, Dl, Bias, D (2 per pair), 64-aligned
+    private byte* _mem;
+
+    public QuantizedActivations(int cols, int rows)
+    {
+        if (cols % 32 != 0) throw new ArgumentException($"QuantizedActivations: {cols} columns is not a multiple of 32.");
+        Cols = cols;
+        Ensure(rows);
+    }
+
+    public void Ensure(int rows)
+    {
+        if (rows <= Capacity) return;
+        if (_mem != null) NativeMemory.AlignedFree(_mem);
+        long bytes = Math.Max(1, rows) * RowBytes;
+        _mem = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+        NativeMemory.Clear(_mem, (nuint)bytes);
+        Capacity = rows;
+    }
+
+    public QRow Row(int r)
+    {
+        byte* p = _mem + r * RowBytes;
+        sbyte* qs = (sbyte*)p; p += Pairs * 64L;
+        float* dl = (float*)p; p += Pairs * 64L;
+        int* bias = (int*)p; p += Pairs * 64L;
+        return new QRow(qs, (float*)p, dl, bias);
+    }
+
+    /// <summary>Quantises <paramref name="rows"/> rows of <paramref name="x"/> (row stride <see cref="Cols"/>).</summary>
+    public void Quantize(float* x, int rows)
+    {
+        Ensure(rows);
+        for (int r = 0; r < rows; r++) QuantizeRow(x + (long)r * Cols, Row(r), Blocks);
+    }
+
+    internal static void QuantizeRow(float* x, QRow o, int blocks)
+    {
+        bool simd = CpuIsa.HasAvx512;
+        for (int b = 0; b < blocks; b++)
+        {
+            float* xb = x + b * 32;
+            sbyte* q = o.Qs + b * 32;
+            float amax;
+            if (simd)
+            {
+                var v0 = Vector512.Load(xb); var v1 = Vector512.Load(xb + 16);
+                amax = HMax(Vector512.Max(Vector512.Abs(v0), Vector512.Abs(v1)));
+                float d = (float)(Half)(amax / 127f), id = amax != 0 ? 127f / amax : 0f;
+                var i0 = Avx512F.ConvertToVector512Int32(v0 * id);            // MXCSR round-to-nearest-even
+                var i1 = Avx512F.ConvertToVector512Int32(v1 * id);
+                Avx512F.ConvertToVector128SByte(i0).Store(q);
+                Avx512F.ConvertToVector128SByte(i1).Store(q + 16);
+                Finish(o, b, d, Vector512.Sum(i0 + i1));
+            }
+            else
+            {
+                amax = 0;
+                for (int j = 0; j < 32; j++) amax = MathF.Max(amax, MathF.Abs(xb[j]));
+                float d = (float)(Half)(amax / 127f), id = amax != 0 ? 127f / amax : 0f;
+                int sum = 0;
+                for (int j = 0; j < 32; j++) { int v = (int)MathF.Round(xb[j] * id, MidpointRounding.ToEven); q[j] = (sbyte)v; sum += v; }
+                Finish(o, b, d, sum);
+            }
+        }
+        if ((blocks & 1) == 1) // pad the last pair with a zero block
+        {
+            new Span<sbyte>(o.Qs + blocks * 32, 32).Clear();
+            Finish(o, blocks, 0, 0);
+        }
+    }
+
+    private static float HMax(Vector512<float> m)
+    {
+        var a = Vector256.Max(m.GetLower(), m.GetUpper());
+        var b = Vector128.Max(a.GetLower(), a.GetUpper());
+        return MathF.Max(MathF.Max(b[0], b[1]), MathF.Max(b[2], b[3]));
+    }
+
+    private static void Finish(QRow o, int b, float d, int sum)
+    {
+        o.D[b] = d;
+        float* dl = o.Dl + b * 8;
+        int* bias = o.Bias + b * 8;
+        for (int j = 0; j < 8; j++) { dl[j] = d; bias[j] = 0; }
+        bias[0] = -8 * sum;
+    }
+
+    public void Dispose()
+    {
+        if (_mem != null) { NativeMemory.AlignedFree(_mem); _mem = null; }
+        Capacity = 0;
+    }
+}

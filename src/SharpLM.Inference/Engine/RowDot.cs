@@ -1,0 +1,173 @@
+// RowDot: dot products of one stored weight row with an activation row, dequantising in registers.
+//   F32 / F16 / BF16 rows × f32 activations: four Vector512 FMA chains (F16 via Fp16.Load16, BF16 by a
+//   16-bit shift); Q8_0 / Q4_0 rows × Q8_0-quantised activations (QuantizedActivations): two 32-value
+//   blocks per Vector512, int8 products summed to int32 with Avx512BW.MultiplyAddAdjacent (u8·s8 → s16 pairs,
+//   then s16·1 → s32; .NET exposes no 512-bit VNNI), scaled by d_w·d_x per lane in f32. Q8_0 weights are
+//   signed, so |w| is multiplied with sign(w)·x; Q4_0 nibbles are used unsigned (q+8) with the −8·Σx bias.
+// Every kernel has a scalar twin (the fallback and the tests' second opinion).
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SharpLM.Inference.Engine;
+
+internal static unsafe class RowDot
+{
+    public static readonly bool Simd = Avx512F.IsSupported && Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
+
+    // ---- F32 ----
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float F32(float* w, float* x, int n, bool simd = true)
+    {
+        int i = 0;
+        float s = 0;
+        if (simd && Simd)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i + 64 <= n; i += 64)
+            {
+                a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(w + i), Vector512.Load(x + i), a0);
+                a1 = Avx512F.FusedMultiplyAdd(Vector512.Load(w + i + 16), Vector512.Load(x + i + 16), a1);
+                a2 = Avx512F.FusedMultiplyAdd(Vector512.Load(w + i + 32), Vector512.Load(x + i + 32), a2);
+                a3 = Avx512F.FusedMultiplyAdd(Vector512.Load(w + i + 48), Vector512.Load(x + i + 48), a3);
+            }
+            for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(w + i), Vector512.Load(x + i), a0);
+            s = Vector512.Sum((a0 + a1) + (a2 + a3));
+        }
+        for (; i < n; i++) s += w[i] * x[i];
+        return s;
+    }
+
+    // ---- F16 ----
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float F16(ushort* w, float* x, int n, bool simd = true)
+    {
+        int i = 0;
+        float s = 0;
+        if (simd && Simd)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i + 64 <= n; i += 64)
+            {
+                a0 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i), Vector512.Load(x + i), a0);
+                a1 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i + 16), Vector512.Load(x + i + 16), a1);
+                a2 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i + 32), Vector512.Load(x + i + 32), a2);
+                a3 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i + 48), Vector512.Load(x + i + 48), a3);
+            }
+            for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i), Vector512.Load(x + i), a0);
+            s = Vector512.Sum((a0 + a1) + (a2 + a3)) * Fp16.Unscale;
+        }
+        for (; i < n; i++) s += Fp16.ToFloat(w[i]) * x[i];
+        return s;
+    }
+
+    // ---- BF16 ----
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LoadBf16(ushort* p) => (Avx512F.ConvertToVector512UInt32(Vector256.Load(p)) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Bf16(ushort* w, float* x, int n, bool simd = true)
+    {
+        int i = 0;
+        float s = 0;
+        if (simd && Simd)
+        {
+            Vector512<float> a0 = default, a1 = default;
+            for (; i + 32 <= n; i += 32)
+            {
+                a0 = Avx512F.FusedMultiplyAdd(LoadBf16(w + i), Vector512.Load(x + i), a0);
+                a1 = Avx512F.FusedMultiplyAdd(LoadBf16(w + i + 16), Vector512.Load(x + i + 16), a1);
+            }
+            for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(LoadBf16(w + i), Vector512.Load(x + i), a0);
+            s = Vector512.Sum(a0 + a1);
+        }
+        for (; i < n; i++) s += BitConverter.UInt32BitsToSingle((uint)w[i] << 16) * x[i];
+        return s;
+    }
+
+    // ---- Q8_0: 34-byte blocks (fp16 d, int8 q[32]) ----
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q8_0(byte* w, QRow a, int blocks, bool simd = true)
+    {
+        int b = 0;
+        float s = 0;
+        if (simd && Simd)
+        {
+            var acc = Vector512<float>.Zero;
+            var ones = Vector512.Create((short)1);
+            for (; b + 2 <= blocks; b += 2)
+            {
+                byte* p0 = w + b * 34, p1 = p0 + 34;
+                var wq = Vector512.Create(Vector256.Load((sbyte*)(p0 + 2)), Vector256.Load((sbyte*)(p1 + 2)));
+                var x = Vector512.Load(a.Qs + b * 32);
+                var xs = Vector512.ConditionalSelect(Vector512.LessThan(wq, Vector512<sbyte>.Zero), -x, x);
+                var p16 = Avx512BW.MultiplyAddAdjacent(Vector512.Abs(wq).AsByte(), xs);
+                var p32 = Avx512BW.MultiplyAddAdjacent(p16, ones);
+                var dw = Vector512.Create(Vector256.Create(Fp16.Table[*(ushort*)p0]), Vector256.Create(Fp16.Table[*(ushort*)p1]));
+                acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(a.Dl + b * 8), acc);
+            }
+            s = Vector512.Sum(acc);
+        }
+        for (; b < blocks; b++)
+        {
+            byte* p = w + b * 34;
+            sbyte* q = (sbyte*)(p + 2), x = a.Qs + b * 32;
+            int sum = 0;
+            for (int j = 0; j < 32; j++) sum += q[j] * x[j];
+            s += Fp16.ToFloat(*(ushort*)p) * a.D[b] * sum;
+        }
+        return s;
+    }
+
+    // ---- Q4_0: 18-byte blocks (fp16 d, u8 qs[16]: low nibble = element j, high = element j+16; value q−8) ----
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q4_0(byte* w, QRow a, int blocks, bool simd = true)
+    {
+        int b = 0;
+        float s = 0;
+        if (simd && Simd)
+        {
+            var acc = Vector512<float>.Zero;
+            var ones = Vector512.Create((short)1);
+            var mask = Vector256.Create((byte)0x0F);
+            var order = Vector512.Create(0L, 1, 4, 5, 2, 3, 6, 7); // [lo0 lo1 hi0 hi1] → [lo0 hi0 lo1 hi1]
+            for (; b + 2 <= blocks; b += 2)
+            {
+                byte* p0 = w + b * 18, p1 = p0 + 18;
+                var nn = Vector256.Create(Vector128.Load(p0 + 2), Vector128.Load(p1 + 2));
+                var lo = nn & mask;
+                var hi = Vector256.ShiftRightLogical(nn.AsUInt16(), 4).AsByte() & mask;
+                var q = Avx512F.PermuteVar8x64(Vector512.Create(lo, hi).AsInt64(), order).AsByte();
+                var p16 = Avx512BW.MultiplyAddAdjacent(q, Vector512.Load(a.Qs + b * 32));
+                var p32 = Avx512BW.MultiplyAddAdjacent(p16, ones) + Vector512.Load(a.Bias + b * 8);
+                var dw = Vector512.Create(Vector256.Create(Fp16.Table[*(ushort*)p0]), Vector256.Create(Fp16.Table[*(ushort*)p1]));
+                acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(a.Dl + b * 8), acc);
+            }
+            s = Vector512.Sum(acc);
+        }
+        for (; b < blocks; b++)
+        {
+            byte* p = w + b * 18;
+            sbyte* x = a.Qs + b * 32;
+            int sum = 0;
+            for (int j = 0; j < 16; j++) sum += ((p[2 + j] & 0xF) - 8) * x[j] + ((p[2 + j] >> 4) - 8) * x[j + 16];
+            s += Fp16.ToFloat(*(ushort*)p) * a.D[b] * sum;
+        }
+        return s;
+    }
+
+    /// <summary>y[r] = W[r,:]·x for r in [r0, r1); <paramref name="q"/> is x quantised when W is Q8_0/Q4_0.</summary>
+    public static void Rows(in WeightMatrix m, int r0, int r1, float* x, QRow q, float* y)
+    {
+        int n = m.Cols;
+        switch (m.Type)
+        {
+            case Models.Formats.Gguf.GgmlType.F32: for (int r = r0; r < r1; r++) y[r] = F32((float*)m.Row(r), x, n); break;
+            case Models.Formats.Gguf.GgmlType.F16: for (int r = r0; r < r1; r++) y[r] = F16((ushort*)m.Row(r), x, n); break;
+            case Models.Formats.Gguf.GgmlType.BF16: for (int r = r0; r < r1; r++) y[r] = Bf16((ushort*)m.Row(r), x, n); break;
+            case Models.Formats.Gguf.GgmlType.Q8_0: for (int r = r0; r < r1; r++) y[r] = Q8_0(m.Row(r), q, n / 32); break;
+            case Models.Formats.Gguf.GgmlType.Q4_0: for (int r = r0; r < r1; r++) y[r] = Q4_0(m.Row(r), q, n / 32); break;
+            default: throw new NotSupportedException($"RowDot: {m.Type}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+// WeightMatrix: a [rows, cols] weight kept in its stored ggml type inside the memory-mapped GGUF file
+// (row r starts at Data + r·RowBytes). Only the types the engine's kernels read directly are accepted.
+using SharpLM.Models.Formats.Gguf;
+
+namespace SharpLM.Inference.Engine;
+
+/// <summary>A 2-D weight in its stored type, pointing into the mapped file.</summary>
+internal readonly unsafe struct WeightMatrix
+{
+    public readonly GgmlType Type;
+    public readonly byte* Data;
+    public readonly int Rows, Cols;
+    public readonly long RowBytes;
+
+    public WeightMatrix(GgmlType type, byte* data, int rows, int cols)
+    {
+        if (!IsSupported(type))
+            throw new NotSupportedException($"LlamaEngine: weight type {type} is not supported (supported: F32, F16, BF16, Q8_0, Q4_0).");
+        if (cols % type.BlockSize() != 0)
+            throw new ArgumentException($"LlamaEngine: {cols} columns is not a multiple of the {type} block size {type.BlockSize()}.");
+        Type = type; Data = data; Rows = rows; Cols = cols; RowBytes = type.ByteSize(cols);
+    }
+
+    public static WeightMatrix From(GgufTensor t)
+    {
+        if (t.Shape.Length != 2) throw new ArgumentException($"LlamaEngine: tensor {t.Name} must be 2-D, has shape [{string.Join(", ", t.Shape)}].");
+        if (!IsSupported(t.Type))
+            throw new NotSupportedException($"LlamaEngine: tensor {t.Name} has type {t.Type}; supported: F32, F16, BF16, Q8_0, Q4_0.");
+        return new WeightMatrix(t.Type, t.Pointer, t.Shape[0], t.Shape[1]);
+    }
+
+    public static bool IsSupported(GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0;
+
+    /// <summary>True for the block-quantised types whose GEMV runs on int8 activations.</summary>
+    public bool IsQuantized => Type is GgmlType.Q8_0 or GgmlType.Q4_0;
+
+    public byte* Row(int r) => Data + r * RowBytes;
+}

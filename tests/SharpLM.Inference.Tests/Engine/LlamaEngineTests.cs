@@ -1,0 +1,175 @@
+// LlamaEngine against the reference: the llama_gqa fixture (GQA, 2 layers) written as GGUF gives the same
+// logits as DecoderModel (F32, ≤ 1e-4 abs) at every position of prefill and decode; prefill-then-decode
+// equals one prefill; greedy tokens equal PyTorch's; F16/BF16/Q8_0/Q4_0 files stay within stated
+// tolerances of the F32 engine; the context limit and bad input give clear errors.
+using SharpLM.Inference.Engine;
+using SharpLM.Inference.Generation;
+using SharpLM.Models.Checkpoints;
+using SharpLM.Models.Formats;
+using SharpLM.Models.Formats.Gguf;
+using SharpLM.Models.Transformer;
+using SharpLM.Tensors;
+using SharpLM.Tensors.Autograd;
+using SharpLM.TestSupport;
+using Xunit;
+
+namespace SharpLM.Inference.Tests.Engine;
+
+public sealed class LlamaEngineTests : IDisposable
+{
+    private static readonly string FixtureDir = Path.Combine(RepoPaths.Root, "tests", "SharpLM.Models.Tests", "Fixtures", "llama_gqa");
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sharplm-engine-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly DecoderModel _model = ModelFile.Load(FixtureDir);
+    private static readonly int[] Sequence = [3, 17, 42, 5, 9, 63, 0, 28, 11, 50, 7, 33, 21, 2, 60, 14];
+
+    public LlamaEngineTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    private string Gguf(GgmlType type)
+    {
+        var path = Path.Combine(_dir, $"llama_gqa-{type}.gguf");
+        if (!File.Exists(path)) ModelFile.Save(_model, path, ModelFileFormat.Gguf, type);
+        return path;
+    }
+
+    /// <summary>Reference logits [T, V] of the whole sequence by DecoderModel (no cache).</summary>
+    private float[] ReferenceLogits(int[] ids)
+    {
+        using var scope = TensorScope.Begin();
+        using var _ = GradMode.NoGrad();
+        _model.Eval();
+        return _model.Forward(Tensor.FromArray(ids, 1, ids.Length)).ToArray();
+    }
+
+    private static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        float m = 0;
+        for (int i = 0; i < a.Length; i++) m = MathF.Max(m, MathF.Abs(a[i] - b[i]));
+        return m;
+    }
+
+    [Fact]
+    public void F32EngineEqualsDecoderModelInPrefillAndDecode()
+    {
+        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32));
+        int v = engine.VocabSize, prompt = 6;
+        var reference = ReferenceLogits(Sequence);
+        var logits = new float[v];
+        engine.Forward(Sequence.AsSpan(0, prompt), 0, logits);
+        Assert.True(MaxAbsDiff(logits, reference.AsSpan((prompt - 1) * v, v)) <= 1e-4f);
+        for (int t = prompt; t < Sequence.Length; t++)
+        {
+            engine.Forward(Sequence.AsSpan(t, 1), t, logits);
+            float d = MaxAbsDiff(logits, reference.AsSpan(t * v, v));
+            Assert.True(d <= 1e-4f, $"position {t}: max |Δ| = {d}");
+        }
+        Assert.Equal(Sequence.Length, engine.CachedTokens);
+    }
+
+    [Theory]
+    [InlineData(GgmlType.F32)]
+    [InlineData(GgmlType.F16)]
+    public void PrefillThenDecodeEqualsFullPrefill(GgmlType type)
+    {
+        using var a = LlamaEngine.Open(Gguf(type));
+        using var b = LlamaEngine.Open(Gguf(type));
+        var la = new float[a.VocabSize]; var lb = new float[b.VocabSize];
+        a.Forward(Sequence.AsSpan(0, 9), 0, la);
+        for (int t = 9; t < Sequence.Length; t++) a.Forward(Sequence.AsSpan(t, 1), t, la);
+        b.Forward(Sequence, 0, lb);
+        Assert.True(MaxAbsDiff(la, lb) <= 1e-4f * MathF.Max(1, lb.Max(MathF.Abs)), $"max |Δ| = {MaxAbsDiff(la, lb)}");
+        // Rewinding to an earlier position recomputes from the cached prefix.
+        b.Forward(Sequence.AsSpan(9, 1), 9, lb);
+        var c = new float[b.VocabSize];
+        a.Forward(Sequence.AsSpan(0, 10), 0, c);
+        Assert.True(MaxAbsDiff(c, lb) <= 1e-4f * MathF.Max(1, c.Max(MathF.Abs)));
+    }
+
+    [Fact]
+    public void GreedyTokensThroughTheEngineEqualPyTorch()
+    {
+        var fx = new OracleFixture(Path.Combine(FixtureDir, "oracle.safetensors"));
+        var prompt = fx.Values("greedy_prompt").Select(x => (int)x).ToArray();
+        var expected = fx.Values("greedy_tokens").Select(x => (int)x).ToArray();
+        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32));
+        var r = new TextGenerator(engine).Generate(prompt, new GenerationOptions { MaxNewTokens = expected.Length });
+        Assert.Equal(expected, r.Tokens);
+    }
+
+    // Max |Δlogit| relative to the F32 engine's largest |logit| over the whole sequence.
+    [Theory]
+    [InlineData(GgmlType.F16, 2e-3)]
+    [InlineData(GgmlType.BF16, 2e-2)]
+    [InlineData(GgmlType.Q8_0, 5e-2)]
+    [InlineData(GgmlType.Q4_0, 0.75)] // 4-bit weights on 32-wide rows (one block per row): weight error dominates
+    public void StoredTypesStayCloseToF32(GgmlType type, double tolerance)
+    {
+        using var f32 = LlamaEngine.Open(Gguf(GgmlType.F32));
+        using var other = LlamaEngine.Open(Gguf(type));
+        Assert.Equal(type, other.WeightType);
+        var a = new float[f32.VocabSize]; var b = new float[f32.VocabSize];
+        f32.Forward(Sequence.AsSpan(0, 8), 0, a);
+        other.Forward(Sequence.AsSpan(0, 8), 0, b);
+        double worst = MaxAbsDiff(a, b) / a.Max(MathF.Abs);
+        for (int t = 8; t < Sequence.Length; t++)
+        {
+            f32.Forward(Sequence.AsSpan(t, 1), t, a);
+            other.Forward(Sequence.AsSpan(t, 1), t, b);
+            worst = Math.Max(worst, MaxAbsDiff(a, b) / a.Max(MathF.Abs));
+        }
+        Assert.True(worst <= tolerance, $"{type}: relative max |Δ| = {worst:G3} > {tolerance}");
+    }
+
+    // The engine's only deviation from DecoderModel over the same (dequantised) weights is the Q8_0
+    // quantisation of activations in the int8 kernels: relative max |Δlogit| ≤ 4e-2 (32-wide rows: one block each).
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_0)]
+    public void QuantizedEnginesMatchDequantizedReference(GgmlType type)
+    {
+        using var reference = ModelFile.Load(Gguf(type)); // DecoderModel over the dequantised weights
+        using var engine = LlamaEngine.Open(Gguf(type));
+        float[] expected;
+        using (var scope = TensorScope.Begin())
+        using (GradMode.NoGrad())
+        {
+            reference.Eval();
+            expected = reference.Forward(Tensor.FromArray(Sequence, 1, Sequence.Length)).ToArray();
+        }
+        int v = engine.VocabSize;
+        var logits = new float[v];
+        double worst = 0;
+        engine.Forward(Sequence.AsSpan(0, 8), 0, logits);
+        worst = Math.Max(worst, MaxAbsDiff(logits, expected.AsSpan(7 * v, v)) / expected.AsSpan(7 * v, v).ToArray().Max(MathF.Abs));
+        for (int t = 8; t < Sequence.Length; t++)
+        {
+            engine.Forward(Sequence.AsSpan(t, 1), t, logits);
+            worst = Math.Max(worst, MaxAbsDiff(logits, expected.AsSpan(t * v, v)) / expected.AsSpan(t * v, v).ToArray().Max(MathF.Abs));
+        }
+        Assert.True(worst <= 4e-2, $"{type}: relative max |Δ| = {worst:G3}");
+    }
+
+    [Fact]
+    public void ContextOverflowAndBadInputAreClearErrors()
+    {
+        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32));
+        var logits = new float[engine.VocabSize];
+        int ctx = engine.ContextLength;
+        var tooLong = Enumerable.Range(0, ctx + 1).Select(i => i % engine.VocabSize).ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => engine.Forward(tooLong, 0, logits));
+        Assert.Contains("context length", e.Message);
+        engine.Forward(tooLong.AsSpan(0, ctx), 0, logits);                 // exactly full is fine
+        Assert.Throws<InvalidOperationException>(() => engine.Forward([1], ctx, logits));
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.Forward([engine.VocabSize], 0, logits));
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.Forward([1], ctx + 5, logits));
+        Assert.Throws<ArgumentException>(() => new TextGenerator(engine).Generate(tooLong[..(ctx - 2)], new GenerationOptions { MaxNewTokens = 5 }));
+        using var small = LlamaEngine.Open(Gguf(GgmlType.F32), contextLength: 8);
+        Assert.Equal(8, small.ContextLength);
+        Assert.Throws<InvalidOperationException>(() => small.Forward(Sequence.AsSpan(0, 9), 0, logits));
+    }
+}
