@@ -11,6 +11,8 @@ root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
+root.Subcommands.Add(ChatCommand.Create());
+root.Subcommands.Add(QuantizeCommand.Create());
 root.Subcommands.Add(TokenizerCommand.Create()); // tokenizer encode | decode | inspect | train
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());

@@ -4,21 +4,8 @@ namespace SharpLM.Text.Tests;
 
 internal static class SharedData
 {
-    private static readonly Lazy<string> RootDir = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SharpLM.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-        throw new InvalidOperationException($"No SharpLM.slnx above {AppContext.BaseDirectory}; cannot find ../shared/data.");
-    });
-
-    /// <summary>Full path of a file under shared/data; throws when it does not exist.</summary>
-    public static string File_(string relative)
-    {
-        string p = Path.Combine(RootDir.Value, relative);
-        if (!File.Exists(p)) throw new FileNotFoundException($"Shared test data missing: {p} (expected ../shared/data/{relative} beside the repository).", p);
-        return p;
-    }
+    /// <summary>Full path of a file under ../shared/data (via TestSupport.RepoPaths); throws when it does not exist.</summary>
+    public static string File_(string relative) => SharpLM.TestSupport.RepoPaths.SharedData(relative.Split('/'));
 
     public static string Fixture(string name)
     {

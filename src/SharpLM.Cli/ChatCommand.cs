@@ -1,0 +1,73 @@
+// `sharplm chat --model PATH [--system TEXT] [sampling options]`: an interactive conversation. Each turn is
+// rendered with the model's chat template (GGUF tokenizer.chat_template or tokenizer_config.json, else
+// ChatML), the reply streams as it is generated, and prefill/decode tokens per second follow each reply.
+// An empty line or Ctrl+D ends the session.
+using System.CommandLine;
+using SharpLM.Inference.Engine;
+using SharpLM.Inference.Generation;
+using SharpLM.Inference.Sampling;
+using SharpLM.Models.Formats;
+using SharpLM.Text.ChatTemplates;
+
+namespace SharpLM.Cli;
+
+internal static class ChatCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "HF folder, .gguf or llama2.c .bin (with its tokenizer).", Required = true };
+        var system = new Option<string?>("--system") { Description = "System prompt." };
+        var max = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
+        var temp = new Option<float>("--temperature") { DefaultValueFactory = _ => 0.7f };
+        var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.9f };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
+        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed };
+        cmd.SetAction(async (r, cancel) =>
+        {
+            try
+            {
+                string path = r.GetValue(model)!;
+                using var owner = GenerateCommand.OpenModel(path);
+                var lm = (ICausalLm)owner;
+                var tok = ModelTokenizer.For(path);
+                var generator = new TextGenerator(lm);
+                var history = new List<ChatMessage>();
+                if (r.GetValue(system) is { } sys) history.Add(ChatMessage.System(sys));
+                Console.Error.WriteLine("Type a message (empty line to quit).");
+                while (!cancel.IsCancellationRequested)
+                {
+                    Console.Write("> ");
+                    var line = Console.ReadLine();
+                    if (string.IsNullOrWhiteSpace(line)) break;
+                    history.Add(ChatMessage.User(line));
+                    var prompt = tok.Encode(tok.Template.Render(history, addGenerationPrompt: true).Text);
+                    int room = lm.ContextLength - prompt.Length;
+                    if (room < 1) { Console.Error.WriteLine($"chat: the conversation ({prompt.Length} tokens) fills the context of {lm.ContextLength}; start a new one."); break; }
+                    var opts = new GenerationOptions
+                    {
+                        MaxNewTokens = Math.Min(r.GetValue(max), room), StopTokens = tok.Eos is { } eos ? [eos] : [],
+                        Sampling = new SamplingOptions { Temperature = r.GetValue(temp), TopP = r.GetValue(topP), Seed = r.GetValue(seed) },
+                    };
+                    var reply = new List<int>();
+                    string shown = "";
+                    await foreach (var t in generator.StreamAsync(prompt, opts, cancel))
+                    {
+                        if (t == tok.Eos) break;
+                        reply.Add(t);
+                        var text = tok.Decode([.. reply]);
+                        if (text.Length > shown.Length && !text.EndsWith('\uFFFD')) { Console.Write(text[shown.Length..]); shown = text; }
+                    }
+                    Console.WriteLine();
+                    history.Add(ChatMessage.Assistant(tok.Decode([.. reply])));
+                }
+                return 0;
+            }
+            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"chat: {e.Message}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,50 @@
+// `sharplm quantize IN OUT.gguf --type q8_0|q4_0|f16 [--eval-text FILE] [--eval-tokens N]`: post-training
+// quantisation to GGUF blocks (llama.cpp-compatible), then, given held-out text, the perplexity of the
+// original (f32) and the quantised model (run on the GGUF-native engine) over the same tokens.
+using System.CommandLine;
+using SharpLM.Inference.Engine;
+using SharpLM.Models.Checkpoints;
+using SharpLM.Models.Formats;
+
+namespace SharpLM.Cli;
+
+internal static class QuantizeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("in") { Description = "Source model: HF folder, .gguf or llama2.c .bin." };
+        var output = new Argument<string>("out") { Description = "Target .gguf file." };
+        var type = new Option<string>("--type") { Description = "q8_0, q4_0, f16 or bf16.", DefaultValueFactory = _ => "q8_0" };
+        var text = new Option<string?>("--eval-text") { Description = "Held-out text for the perplexity report (needs the model's tokenizer)." };
+        var n = new Option<int>("--eval-tokens") { Description = "Tokens of the held-out text to score.", DefaultValueFactory = _ => 256 };
+        var cmd = new Command("quantize", "Quantise a model to GGUF blocks and report the perplexity change.") { input, output, type, text, n };
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+                if (!outPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"quantize: the target must be a .gguf file, got {outPath}.");
+                var t = ConvertCommand.ParseType(r.GetValue(type)!);
+                using var model = ModelFile.Load(inPath);
+                ModelFile.Save(model, outPath, ModelFileFormat.Gguf, t);
+                Console.WriteLine($"wrote {outPath} ({t}, {new FileInfo(outPath).Length / 1e6:F1} MB)");
+                if (r.GetValue(text) is not { } textPath) return 0;
+                var tokens = ModelTokenizer.For(inPath).Encode(File.ReadAllText(textPath));
+                int count = Math.Min(Math.Min(r.GetValue(n), tokens.Length), model.Config.MaxPositions);
+                var ids = tokens[..count];
+                using var reference = new DecoderModelLm(model);
+                var before = Perplexity.Evaluate(reference, ids);
+                using var quantised = LlamaEngine.Open(outPath);
+                var after = Perplexity.Evaluate(quantised, ids);
+                Console.WriteLine($"perplexity over {count} tokens of {textPath}: f32 {before.Ppl:F4} → {t} {after.Ppl:F4} ({(after.Ppl / before.Ppl - 1) * 100:+0.00;-0.00}%)");
+                return 0;
+            }
+            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"quantize: {e.Message}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+}

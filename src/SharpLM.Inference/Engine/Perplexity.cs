@@ -1,0 +1,27 @@
+// Perplexity: exp of the mean negative log-likelihood of a token sequence under an ICausalLm, fed one token
+// at a time through its KV cache (so it measures exactly what generation computes — e.g. a quantised
+// GGUF engine). Used by `sharplm quantize` to report the perplexity change of quantisation.
+namespace SharpLM.Inference.Engine;
+
+public static class Perplexity
+{
+    /// <summary>Mean −log p(tokens[i+1] | tokens[..i]) over the sequence (natural log) and its exponential.</summary>
+    public static (double MeanNll, double Ppl) Evaluate(ICausalLm lm, ReadOnlySpan<int> tokens)
+    {
+        if (tokens.Length < 2) throw new ArgumentException($"Perplexity: need at least 2 tokens, got {tokens.Length}.");
+        if (tokens.Length > lm.ContextLength) throw new ArgumentException($"Perplexity: {tokens.Length} tokens exceed the context length {lm.ContextLength}.");
+        var logits = new float[lm.VocabSize];
+        double nll = 0;
+        for (int i = 0; i + 1 < tokens.Length; i++)
+        {
+            lm.Forward(tokens.Slice(i, 1), i, logits);
+            float max = float.NegativeInfinity;
+            foreach (var v in logits) max = MathF.Max(max, v);
+            double sum = 0;
+            foreach (var v in logits) sum += Math.Exp(v - max);
+            nll += max + Math.Log(sum) - logits[tokens[i + 1]];
+        }
+        double mean = nll / (tokens.Length - 1);
+        return (mean, Math.Exp(mean));
+    }
+}
