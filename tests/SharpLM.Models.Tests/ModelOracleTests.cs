@@ -115,3 +115,27 @@ public class KvCacheTests
         Assert.Contains("capacity", over.Message);
     }
 }
+
+public class ActivationCheckpointingTests
+{
+    [Fact]
+    public void CheckpointedBlocksGiveTheSameGradients()
+    {
+        float[][] Grads(bool checkpoint)
+        {
+            var cfg = DecoderPresets.TinyLlama with { Dropout = 0.1f, ActivationCheckpointing = checkpoint };
+            using var model = new DecoderModel(cfg, seed: 5);
+            using var scope = TensorScope.Begin();
+            var ids = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (i * 7) % cfg.VocabSize).ToArray(), 2, 8);
+            var tgt = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (i * 5 + 3) % cfg.VocabSize).ToArray(), 2, 8);
+            DecoderModel.Loss(model.Forward(ids), tgt).Backward();
+            return model.NamedParameters().Select(p => p.Param.Grad!.ToArray()).ToArray();
+        }
+        var plain = Grads(false);
+        var ckpt = Grads(true);
+        Assert.Equal(plain.Length, ckpt.Length);
+        for (int i = 0; i < plain.Length; i++)
+            for (int j = 0; j < plain[i].Length; j++)
+                Assert.True(Math.Abs(plain[i][j] - ckpt[i][j]) <= 1e-6f + 1e-5f * Math.Abs(plain[i][j]), $"param {i}[{j}]: {plain[i][j]} vs {ckpt[i][j]}");
+    }
+}

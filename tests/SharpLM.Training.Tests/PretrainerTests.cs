@@ -108,3 +108,42 @@ public class BpePretrainingTests
         finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
     }
 }
+
+public class FreezeAndCheckpointTests
+{
+    [Fact]
+    public void FrozenParametersStayPutAndCheckpointedTrainingMatches()
+    {
+        string corpus = SharpLM.Training.Data.SyntheticCorpus.Generate(20_000, 4);
+        PretrainConfig Cfg(string dir, bool ckpt) => new()
+        {
+            Dim = 32, Layers = 2, Heads = 2, KvHeads = 2, FfnDim = 64, Context = 32, BatchSize = 4, Steps = 3, EvalEvery = 3, EvalBatches = 1,
+            CheckpointEvery = 3, OutDir = dir, Freeze = ["model.embed_tokens", "model.layers.0."], ActivationCheckpointing = ckpt,
+        };
+        string a = Path.Combine(Path.GetTempPath(), "sharplm-freeze-" + Guid.NewGuid().ToString("N")), b = a + "-ckpt";
+        try
+        {
+            var plain = new Pretrainer(Cfg(a, false), corpus);
+            var before = plain.Model.NamedParameters().ToDictionary(p => p.Name, p => p.Param.ToArray());
+            var lossesA = new List<float>();
+            var r = plain.Run(new Sync(p => lossesA.Add(p.Loss)));
+            foreach (var (name, p) in plain.Model.NamedParameters())
+            {
+                bool frozen = name.StartsWith("model.embed_tokens") || name.StartsWith("model.layers.0.");
+                bool same = before[name].SequenceEqual(p.ToArray());
+                Assert.True(frozen == same, $"{name}: frozen {frozen}, unchanged {same}");
+            }
+            Assert.True(File.Exists(Path.Combine(a, "summary.html")));
+            Assert.Contains("val/loss", File.ReadAllText(Path.Combine(a, "summary.html")));
+            // The same run with activation checkpointing follows the same losses.
+            var lossesB = new List<float>();
+            new Pretrainer(Cfg(b, true), corpus).Run(new Sync(p => lossesB.Add(p.Loss)));
+            Assert.Equal(lossesA.Count, lossesB.Count);
+            for (int i = 0; i < lossesA.Count; i++) Assert.True(float.IsNaN(lossesA[i]) && float.IsNaN(lossesB[i]) || Math.Abs(lossesA[i] - lossesB[i]) < 1e-5f, $"step {i}: {lossesA[i]} vs {lossesB[i]}");
+            Assert.Throws<ArgumentException>(() => new Pretrainer(Cfg(a, false) with { Freeze = ["nope."] }, corpus).Run());
+        }
+        finally { foreach (var d in new[] { a, b }) try { Directory.Delete(d, true); } catch (IOException) { } }
+    }
+
+    private sealed class Sync(Action<TrainProgress> f) : IProgress<TrainProgress> { public void Report(TrainProgress v) => f(v); }
+}

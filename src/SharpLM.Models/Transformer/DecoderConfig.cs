@@ -50,6 +50,8 @@ public sealed record DecoderConfig
     public bool TiedEmbeddings { get; init; }
     public float Dropout { get; init; }
     public float AttentionDropout { get; init; }
+    /// <summary>Recompute each block in backward instead of keeping its activations (training only).</summary>
+    public bool ActivationCheckpointing { get; init; }
     /// <summary>Standard deviation of the normal initialisation of weights.</summary>
     public float InitStd { get; init; } = 0.02f;
 

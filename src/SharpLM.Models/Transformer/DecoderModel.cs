@@ -3,6 +3,7 @@
 // the embedding or separate). Parameter names follow the family's Hugging Face table.
 using SharpLM.Models.Modules;
 using SharpLM.Tensors;
+using SharpLM.Tensors.Autograd;
 using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Models.Transformer;
@@ -57,7 +58,13 @@ public sealed class DecoderModel : Module
         if (_pos is not null) x = x + _pos.Forward(positions);
         if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, t, Config.Dim);
         x = Ops.Dropout(x, Config.Dropout, _dropoutSeeds.NextUInt64(), Training);
-        foreach (var layer in _layers) x = layer.Forward(x, positions, _alibi, _dropoutSeeds.NextUInt64(), cache);
+        foreach (var layer in _layers)
+        {
+            ulong seed = _dropoutSeeds.NextUInt64();
+            x = Config.ActivationCheckpointing && Training && cache is null
+                ? Checkpointing.Run(h => layer.Forward(h, positions, _alibi, seed), x)   // keeps only the block input
+                : layer.Forward(x, positions, _alibi, seed, cache);
+        }
         cache?.Commit(t);
         x = _finalNorm.Forward(x);
         return _head is not null ? _head.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1)); // (B, T, V)

@@ -13,6 +13,20 @@ public static class GradMode
     /// <summary>Disables recording until the returned handle is disposed.</summary>
     public static NoGradScope NoGrad() { _disabledDepth++; return new NoGradScope(); }
 
+    /// <summary>Turns recording back on inside a NoGrad region (activation checkpointing recomputes under backward).</summary>
+    public static EnableGradScope EnableGrad()
+    {
+        var saved = _disabledDepth;
+        _disabledDepth = 0;
+        return new EnableGradScope(saved);
+    }
+
+    /// <summary>Handle returned by <see cref="EnableGrad"/>; restores the previous depth.</summary>
+    public readonly struct EnableGradScope(int saved) : IDisposable
+    {
+        public void Dispose() => _disabledDepth = saved;
+    }
+
     /// <summary>Handle returned by <see cref="NoGrad"/>.</summary>
     public readonly struct NoGradScope : IDisposable
     {

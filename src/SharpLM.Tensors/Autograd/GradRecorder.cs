@@ -24,6 +24,10 @@ internal static class GradRecorder
         return any ? Attach(output, name, inputs, backward) : output;
     }
 
+    /// <summary>Attaches a node whenever recording is on, even if no listed input requires grad (the op may hide parameters, as a checkpointed block does).</summary>
+    public static Tensor RecordAlways(Tensor output, string name, Tensor[] inputs, BackwardFn backward) =>
+        GradMode.Enabled ? Attach(output, name, inputs, backward) : output;
+
     private static Tensor Attach(Tensor output, string name, Tensor[] inputs, BackwardFn backward)
     {
         output.Node = new GradNode(name, inputs, backward);

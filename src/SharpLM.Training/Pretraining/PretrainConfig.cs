@@ -25,6 +25,10 @@ public sealed record PretrainConfig
     public int FfnDim { get; init; } = 704;
     public int Context { get; init; } = 128;
     public float Dropout { get; init; }
+    /// <summary>Recompute each block in backward instead of storing its activations.</summary>
+    public bool ActivationCheckpointing { get; init; }
+    /// <summary>Parameter-name prefixes to freeze (no gradient, no update), e.g. "model.embed_tokens", "model.layers.0.".</summary>
+    public string[] Freeze { get; init; } = [];
     // optimisation
     public int BatchSize { get; init; } = 16;
     public int GradAccum { get; init; } = 1;

@@ -56,7 +56,7 @@ public sealed class Pretrainer
     public static DecoderConfig ModelConfig(PretrainConfig c, int vocab) => new DecoderConfig
     {
         Family = ModelFamily.Llama, VocabSize = vocab, Dim = c.Dim, Layers = c.Layers, Heads = c.Heads, KvHeads = c.KvHeads,
-        FfnDim = c.FfnDim, MaxPositions = c.Context, Dropout = c.Dropout, TiedEmbeddings = false,
+        FfnDim = c.FfnDim, MaxPositions = c.Context, Dropout = c.Dropout, TiedEmbeddings = false, ActivationCheckpointing = c.ActivationCheckpointing,
     }.Validate();
 
     /// <summary>Trains; <paramref name="sample"/> (optional) turns the model into a text sample at each evaluation.</summary>
@@ -65,7 +65,13 @@ public sealed class Pretrainer
         var c = _cfg;
         if (c.Threads > 0) WorkerPool.SetThreads(c.Threads);
         Directory.CreateDirectory(c.OutDir);
-        var groups = ParamGroup.DecayMatricesOnly(Model.NamedParameters(), c.WeightDecay);
+        var frozen = Model.NamedParameters().Where(p => c.Freeze.Any(f => p.Name.StartsWith(f, StringComparison.Ordinal))).ToList();
+        foreach (var f in c.Freeze)
+            if (!Model.NamedParameters().Any(p => p.Name.StartsWith(f, StringComparison.Ordinal)))
+                throw new ArgumentException($"PretrainConfig.freeze: no parameter name starts with '{f}'.");
+        foreach (var (_, p) in frozen) p.RequiresGrad = false;
+        var trainable = Model.NamedParameters().Where(p => p.Param.RequiresGrad);
+        var groups = ParamGroup.DecayMatricesOnly(trainable, c.WeightDecay);
         var opt = new AdamW(groups, c.Beta1, c.Beta2);
         var schedule = new LrSchedule(c.Lr, c.WarmupSteps, c.Steps, c.Schedule switch
         {
@@ -156,6 +162,7 @@ public sealed class Pretrainer
         {
             files.Add(RunPlots.Save(store, runId, ["train/loss", "val/loss"], Path.Combine(c.OutDir, "loss.png"), "loss"));
             files.Add(RunPlots.Save(store, runId, ["lr"], Path.Combine(c.OutDir, "lr.png"), "learning rate"));
+            files.Add(RunSummary.Write(store, runId, Path.Combine(c.OutDir, "summary.html"), ["loss.png", "lr.png"]));
         }
         return new PretrainResult(runId, c.OutDir, step, lastVal, bestVal, files, cancelled);
     }
