@@ -25,7 +25,7 @@ public sealed class CheckpointDirectory(string path)
 
     public bool Exists => File.Exists(System.IO.Path.Combine(Path, "trainer_state.json"));
 
-    public void Save(DecoderModel model, AdamW opt, CorpusTokenizer tok, TrainerState state)
+    public void Save(DecoderModel model, IOptimizer opt, CorpusTokenizer tok, TrainerState state)
     {
         string tmp = Path + ".tmp", old = Path + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
@@ -48,7 +48,7 @@ public sealed class CheckpointDirectory(string path)
         if (Directory.Exists(old)) Directory.Delete(old, true);
     }
 
-    public TrainerState Load(DecoderModel model, AdamW opt, CorpusTokenizer tok)
+    public TrainerState Load(DecoderModel model, IOptimizer opt, CorpusTokenizer tok)
     {
         if (!Exists && Directory.Exists(Path + ".old")) Directory.Move(Path + ".old", Path); // crashed between the two renames
         var st = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, "trainer_state.json"))).RootElement;

@@ -16,4 +16,7 @@ public interface IOptimizer
 
     /// <summary>Named state buffers (e.g. "exp_avg.{param}") for checkpoints.</summary>
     IReadOnlyDictionary<string, float[]> State { get; }
+
+    /// <summary>Restores buffers saved from <see cref="State"/> and the step count.</summary>
+    void LoadState(IReadOnlyDictionary<string, float[]> state, long steps);
 }

@@ -10,6 +10,18 @@ public sealed class Sgd(IReadOnlyList<ParamGroup> groups, float momentum = 0.9f)
     private readonly Dictionary<Tensor, float[]> _buf = new(ReferenceEqualityComparer.Instance);
     public long Steps { get; private set; }
 
+    public void LoadState(IReadOnlyDictionary<string, float[]> state, long steps)
+    {
+        foreach (var g in groups)
+            foreach (var (name, p) in g.Params)
+                if (state.TryGetValue($"momentum_buffer.{name}", out var b))
+                {
+                    if (b.Length != p.Numel) throw new ArgumentException($"Sgd.LoadState: 'momentum_buffer.{name}' has {b.Length} values, expected {p.Numel}.");
+                    _buf[p] = (float[])b.Clone();
+                }
+        Steps = steps;
+    }
+
     public void Step(float lr)
     {
         Steps++;

@@ -33,6 +33,8 @@ public sealed record PretrainConfig
     public int BatchSize { get; init; } = 16;
     public int GradAccum { get; init; } = 1;
     public int Steps { get; init; } = 300;
+    /// <summary>"adamw" or "sgd" (momentum <see cref="Beta1"/>).</summary>
+    public string Optimizer { get; init; } = "adamw";
     public float Lr { get; init; } = 3e-3f;
     public float MinLrRatio { get; init; } = 0.1f;
     public int WarmupSteps { get; init; } = 30;
@@ -98,6 +100,7 @@ public sealed record PretrainConfig
         Check(BatchSize > 0 && GradAccum > 0 && Steps > 0, "batch_size, grad_accum and steps must be positive.");
         Check(Lr > 0 && MinLrRatio is >= 0 and <= 1, "lr must be > 0 and min_lr_ratio in [0, 1].");
         Check(ValFraction is > 0 and < 1, "val_fraction must be in (0, 1).");
+        Check(Optimizer is "adamw" or "sgd", $"optimizer must be adamw or sgd, got '{Optimizer}'.");
         Check(Tokenizer is "char" or "bpe", $"tokenizer must be char or bpe, got '{Tokenizer}'.");
         Check(Tokenizer != "bpe" || BpeVocabSize >= 257, $"bpe_vocab_size must be at least 257 (256 bytes + <|endoftext|>), got {BpeVocabSize}.");
         Check(Schedule is "cosine" or "linear" or "constant" or "wsd", $"schedule must be cosine, linear, constant or wsd, got '{Schedule}'.");

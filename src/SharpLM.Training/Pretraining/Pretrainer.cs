@@ -72,7 +72,7 @@ public sealed class Pretrainer
         foreach (var (_, p) in frozen) p.RequiresGrad = false;
         var trainable = Model.NamedParameters().Where(p => p.Param.RequiresGrad);
         var groups = ParamGroup.DecayMatricesOnly(trainable, c.WeightDecay);
-        var opt = new AdamW(groups, c.Beta1, c.Beta2);
+        IOptimizer opt = c.Optimizer == "sgd" ? new Sgd(groups, momentum: c.Beta1) : new AdamW(groups, c.Beta1, c.Beta2);
         var schedule = new LrSchedule(c.Lr, c.WarmupSteps, c.Steps, c.Schedule switch
         {
             "linear" => DecayKind.Linear, "constant" => DecayKind.Constant, "wsd" => DecayKind.WarmupStableDecay, _ => DecayKind.Cosine,
