@@ -14,6 +14,7 @@ internal static class DataCommand
         var prepare = new Command("prepare", "Run a whole pipeline from a JSON recipe.") { recipe };
         prepare.SetAction(r => Run(() => Recipe.Load(r.GetValue(recipe)!.FullName)));
         cmd.Subcommands.Add(prepare);
+        cmd.Subcommands.Add(DataTokenizeCommand.Create());
         cmd.Subcommands.Add(Verb("filter", "Language, Gopher, keyword and perplexity filters.", o =>
         {
             var stages = new List<StageSpec>();

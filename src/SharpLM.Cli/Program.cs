@@ -15,5 +15,6 @@ root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(QuantizeCommand.Create());
 root.Subcommands.Add(TokenizerCommand.Create()); // tokenizer encode | decode | inspect | train
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(NGramCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 return root.Parse(args).Invoke();
