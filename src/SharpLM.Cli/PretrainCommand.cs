@@ -24,7 +24,12 @@ internal static class PretrainCommand
             var cfg = Resolve(r.GetValue(config), r.GetValue(overrides) ?? []);
             if (cfg is null) return 2;
             if (cfg.Data is null) { Console.Error.WriteLine("pretrain: set data=PATH (a UTF-8 text file) in the config or as an override."); return 2; }
-            return Train(cfg, ReadCorpus(cfg.Data), r.GetValue(resume));
+            if (Directory.Exists(cfg.Data))
+            {
+                if (cfg.TokenizerPath is null) { Console.Error.WriteLine("pretrain: data is a shard folder; set tokenizer_path to the tokenizer the shards were made with."); return 2; }
+                return Train(cfg, () => Pretrainer.FromShards(cfg, cfg.Data, cfg.TokenizerPath), r.GetValue(resume));
+            }
+            return Train(cfg, () => new Pretrainer(cfg, ReadCorpus(cfg.Data)), r.GetValue(resume));
         });
         return cmd;
     }
@@ -47,7 +52,7 @@ internal static class PretrainCommand
                 Console.WriteLine($"Corpus: {corpus.Length:N0} characters of generated stories and arithmetic (seed {cfg.Seed}).");
             }
             else corpus = ReadCorpus(cfg.Data);
-            return Train(cfg, corpus, resume: false);
+            return Train(cfg, () => new Pretrainer(cfg, corpus), resume: false);
         });
         return cmd;
     }
@@ -68,14 +73,14 @@ internal static class PretrainCommand
         return File.ReadAllText(path);
     }
 
-    private static int Train(PretrainConfig cfg, string corpus, bool resume)
+    private static int Train(PretrainConfig cfg, Func<Pretrainer> make, bool resume)
     {
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); Console.Error.WriteLine("\nStopping after this step (checkpoint will be written)…"); };
         Console.CancelKeyPress += onCancel;
         try
         {
-            var trainer = new Pretrainer(cfg, corpus);
+            var trainer = make();
             Console.WriteLine($"Model: LLaMA-style, dim {cfg.Dim}, {cfg.Layers} layers, {cfg.Heads} heads, context {cfg.Context}, " +
                               $"{trainer.Model.ParameterCount:N0} parameters; {trainer.Tokenizer.Kind} vocabulary of {trainer.Tokenizer.VocabSize}.");
             Console.WriteLine($"Training {cfg.Steps} steps of {cfg.BatchSize}×{cfg.Context} tokens (AdamW, lr {cfg.Lr}, {cfg.Schedule}):");

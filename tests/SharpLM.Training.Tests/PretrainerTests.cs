@@ -147,3 +147,37 @@ public class FreezeAndCheckpointTests
 
     private sealed class Sync(Action<TrainProgress> f) : IProgress<TrainProgress> { public void Report(TrainProgress v) => f(v); }
 }
+
+public class ShardPretrainingTests
+{
+    [Fact]
+    public void TrainsFromTokenShardsWrittenByTheDataPipeline()
+    {
+        var gpt2 = SharpLM.TestSupport.RepoPaths.SharedData("tokenizers", "gpt2");
+        var tok = SharpLM.Text.Formats.TokenizerLoader.Load(gpt2);
+        var text = File.ReadAllText(SharpLM.TestSupport.RepoPaths.SharedData("corpora", "tinyshakespeare.txt"))[..40_000];
+        var docs = text.Split("\n\n").Select((t, i) => new SharpLM.Data.IO.Document($"d{i}", t, "ts"));
+        var dir = Path.Combine(Path.GetTempPath(), "sharplm-shardtrain-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            SharpLM.Data.Shards.TokenShardWriter.Write(docs, s => tok.Encode(s),
+                new SharpLM.Data.Shards.ShardOptions(Path.Combine(dir, "shards"), "gpt2", tok.VocabSize, tok.TokenToId("<|endoftext|>")!.Value, TokensPerShard: 4000));
+            var cfg = new PretrainConfig
+            {
+                Dim = 16, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 32, Context = 32, BatchSize = 4, Steps = 3,
+                EvalEvery = 3, EvalBatches = 1, CheckpointEvery = 3, OutDir = Path.Combine(dir, "run"),
+            };
+            var t = Pretrainer.FromShards(cfg, Path.Combine(dir, "shards"), gpt2);
+            Assert.Equal(50257, t.Tokenizer.VocabSize);
+            Assert.Equal(50257, t.Model.Config.VocabSize);
+            Assert.InRange(t.BytesPerToken, 2.5, 5.0); // English GPT-2 tokens average ~3–4 bytes
+            var r = t.Run();
+            Assert.Equal(3, r.StepsDone);
+            Assert.True(float.IsFinite(r.FinalValLoss));
+            // The checkpoint carries the tokenizer as Hugging Face tokenizer.json; it encodes like the original.
+            var back = SharpLM.Text.Formats.TokenizerLoader.Load(Path.Combine(dir, "run", "checkpoint"));
+            Assert.Equal(tok.Encode("O Romeo, Romeo! wherefore art thou Romeo?"), back.Encode("O Romeo, Romeo! wherefore art thou Romeo?"));
+        }
+        finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
+    }
+}

@@ -22,6 +22,14 @@ public sealed record CorpusTokenizer(string Kind, int VocabSize, string Json, Fu
 
     private static CorpusTokenizer FromChar(CharTokenizer t) => new("char", t.VocabSize, t.ToJson(), t.Encode, ids => t.Decode(ids));
 
+    /// <summary>Wraps a loaded tokenizer; its tokenizer.json (Hugging Face format) goes into checkpoints.</summary>
+    public static CorpusTokenizer FromTokenizer(SharpLM.Text.Tokenizer tok, string source)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms)) HfTokenizerJsonWriter.Write(tok, w);
+        return new CorpusTokenizer(tok.Kind, tok.VocabSize, System.Text.Encoding.UTF8.GetString(ms.ToArray()), s => tok.Encode(s), ids => tok.Decode(ids));
+    }
+
     /// <summary>Rebuilds a tokenizer from its tokenizer.json (SharpLM char vocabulary or Hugging Face format).</summary>
     public static CorpusTokenizer FromJson(string json, string source)
     {

@@ -14,6 +14,8 @@ public sealed record PretrainConfig
     /// <summary>Training text (UTF-8). Null: the caller supplies the corpus (quickstart generates one).</summary>
     public string? Data { get; init; }
     public double ValFraction { get; init; } = 0.1;
+    /// <summary>With token shards as data: the tokenizer they were made with (tokenizer.json, GGUF, vocab.json folder…).</summary>
+    public string? TokenizerPath { get; init; }
     /// <summary>"char" (one token per character) or "bpe" (byte-level BPE trained on the corpus).</summary>
     public string Tokenizer { get; init; } = "char";
     public int BpeVocabSize { get; init; } = 1024;

@@ -38,13 +38,41 @@ public sealed class Pretrainer
     /// <summary>The tokenizer of the corpus.</summary>
     public CorpusTokenizer Tokenizer => _tok;
 
-    public Pretrainer(PretrainConfig config, string corpus)
+    /// <summary>Trains on a text corpus, tokenized by a tokenizer built from it (config.tokenizer: char or bpe).</summary>
+    public Pretrainer(PretrainConfig config, string corpus) : this(config, Prepare(config, corpus)) { }
+
+    private static (CorpusTokenizer Tok, int[] Ids, double BytesPerToken) Prepare(PretrainConfig config, string corpus)
+    {
+        config.Validate();
+        if (corpus.Length < 1000) throw new ArgumentException($"Pretrainer: the corpus has {corpus.Length} characters; at least 1000 are needed.");
+        var tok = CorpusTokenizer.Train(config.Tokenizer, corpus, config.BpeVocabSize);
+        var ids = tok.Encode(corpus);
+        return (tok, ids, System.Text.Encoding.UTF8.GetByteCount(corpus) / (double)ids.Length);
+    }
+
+    /// <summary>
+    /// Trains on token shards written by `sharplm data tokenize` (a folder with shard_00000.json), with the
+    /// tokenizer they were made with (<paramref name="tokenizerPath"/>: tokenizer.json, GGUF, vocab.json folder…).
+    /// </summary>
+    public static Pretrainer FromShards(PretrainConfig config, string shardDir, string tokenizerPath)
+    {
+        var reader = new SharpLM.Data.Shards.TokenShardReader(shardDir);
+        var tok = CorpusTokenizer.FromTokenizer(SharpLM.Text.Formats.TokenizerLoader.Load(tokenizerPath), tokenizerPath);
+        var ids = reader.Tokens.ToArray();
+        int max = ids.Max();
+        if (max >= tok.VocabSize) throw new ArgumentException($"Pretrainer: shards in {shardDir} hold id {max}, outside the vocabulary of {tokenizerPath} ({tok.VocabSize}).");
+        // Bytes per token from a sample decode (the shards do not keep the text).
+        var sample = ids[..Math.Min(ids.Length, 20000)];
+        double bpt = System.Text.Encoding.UTF8.GetByteCount(tok.Decode(sample)) / (double)sample.Length;
+        return new Pretrainer(config, (tok, ids, bpt));
+    }
+
+    private Pretrainer(PretrainConfig config, (CorpusTokenizer Tok, int[] Ids, double BytesPerToken) data)
     {
         _cfg = config.Validate();
-        if (corpus.Length < 1000) throw new ArgumentException($"Pretrainer: the corpus has {corpus.Length} characters; at least 1000 are needed.");
-        _tok = CorpusTokenizer.Train(config.Tokenizer, corpus, config.BpeVocabSize);
-        var ids = _tok.Encode(corpus);
-        _bytesPerToken = System.Text.Encoding.UTF8.GetByteCount(corpus) / (double)ids.Length;
+        _tok = data.Tok;
+        var ids = data.Ids;
+        _bytesPerToken = data.BytesPerToken;
         int nVal = Math.Max(config.Context + 2, (int)(ids.Length * config.ValFraction));
         _train = ids[..^nVal];
         _val = ids[^nVal..];
