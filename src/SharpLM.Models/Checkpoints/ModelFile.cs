@@ -13,7 +13,6 @@ using SharpLM.Models.Formats.Llama2c;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
-using HfConfig = SharpLM.Models.Families.HfConfig;
 
 namespace SharpLM.Models.Checkpoints;
 

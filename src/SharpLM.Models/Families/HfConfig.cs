@@ -2,6 +2,7 @@
 // (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel, BaichuanForCausalLM). Missing
 // optional keys take the defaults the HF classes use; missing required keys are named in the error.
 using System.Text.Json;
+using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;
 
@@ -10,13 +11,11 @@ namespace SharpLM.Models.Families;
 /// <summary>Hugging Face config.json → <see cref="DecoderConfig"/>.</summary>
 public static class HfConfig
 {
-    /// <summary>Reads and maps a config.json file.</summary>
+    /// <summary>Reads (a folder's) config.json and maps it; file and JSON errors are ModelFormatException.</summary>
     public static DecoderConfig Load(string path)
     {
-        if (Directory.Exists(path)) path = Path.Combine(path, "config.json");
-        if (!File.Exists(path)) throw new FileNotFoundException($"HfConfig: {path} does not exist.", path);
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return Map(doc.RootElement, path);
+        var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        return Map(ConfigJson.Load(file), file);
     }
 
     /// <summary>Maps a parsed config; <paramref name="source"/> names it in errors.</summary>

@@ -117,7 +117,7 @@ public class SafetensorsTests
         var files = ShardedCheckpoint.Write(dir.Path, tensors, maxShardBytes: 2048);
         Assert.Equal(["model-00001-of-00004.safetensors", "model-00002-of-00004.safetensors", "model-00003-of-00004.safetensors",
                       "model-00004-of-00004.safetensors", "model.safetensors.index.json"], files.Select(Path.GetFileName));
-        var cfg = HfConfig.Load(dir.File("model.safetensors.index.json"));
+        var cfg = ConfigJson.Load(dir.File("model.safetensors.index.json"));
         Assert.Equal(5 * 1024 + 2560, cfg.GetProperty("metadata").GetProperty("total_size").GetInt64());
         Assert.Equal("model-00004-of-00004.safetensors", cfg.GetProperty("weight_map").GetProperty("model.big").GetString());
 
@@ -153,11 +153,11 @@ public class SafetensorsTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 64, \"rope_scaling\": null, \"architectures\": [\"LlamaForCausalLM\"]}");
-        var d = HfConfig.LoadDictionary(dir.Path);
+        var d = ConfigJson.LoadDictionary(dir.Path);
         Assert.Equal("llama", d["model_type"].GetString());
         Assert.Equal(64, d["hidden_size"].GetInt32());
         File.WriteAllText(dir.File("config.json"), "{\"model_type\": ");
-        Assert.Throws<ModelFormatException>(() => HfConfig.Load(dir.Path));
+        Assert.Throws<ModelFormatException>(() => ConfigJson.Load(dir.Path));
     }
 
     [Fact]

@@ -1,11 +1,11 @@
-// HfConfig: loads a Hugging Face config.json as raw JSON; mapping it to SharpLM model configs is the
-// model families' job.
+// ConfigJson: loads a Hugging Face config.json (or any checkpoint JSON such as the shard index) as raw JSON,
+// with file/parse errors as ModelFormatException; Families.HfConfig maps it onto SharpLM model configs.
 using System.Text.Json;
 
 namespace SharpLM.Models.Formats.Safetensors;
 
 /// <summary>Reads Hugging Face <c>config.json</c> files.</summary>
-public static class HfConfig
+public static class ConfigJson
 {
     /// <summary>The root object of <paramref name="path"/> (a config.json, or a folder containing one), detached from its document.</summary>
     public static JsonElement Load(string path)
