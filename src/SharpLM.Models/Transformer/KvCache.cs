@@ -39,8 +39,8 @@ public sealed class KvCache : IDisposable
         if (k.Shape[0] != Batch) throw new ArgumentException($"KvCache: batch {k.Shape[0]} differs from the cache's batch {Batch}.");
         if (Length + t > Capacity)
             throw new InvalidOperationException($"KvCache: {Length} cached + {t} new positions exceed the capacity {Capacity}.");
-        _k[layer].Narrow(2, Length, t).Assign(k.Contiguous());
-        _v[layer].Narrow(2, Length, t).Assign(v.Contiguous());
+        _k[layer].Narrow(2, Length, t).Assign(k); // Assign gathers a strided source itself
+        _v[layer].Narrow(2, Length, t).Assign(v);
         return (_k[layer].Narrow(2, 0, Length + t), _v[layer].Narrow(2, 0, Length + t));
     }
 

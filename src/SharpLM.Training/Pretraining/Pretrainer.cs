@@ -93,12 +93,13 @@ public sealed class Pretrainer
         var c = _cfg;
         if (c.Threads > 0) WorkerPool.SetThreads(c.Threads);
         Directory.CreateDirectory(c.OutDir);
-        var frozen = Model.NamedParameters().Where(p => c.Freeze.Any(f => p.Name.StartsWith(f, StringComparison.Ordinal))).ToList();
+        var named = Model.NamedParameters().ToList(); // walked once, not per step
+        var parameters = named.Select(p => p.Param).ToList();
         foreach (var f in c.Freeze)
-            if (!Model.NamedParameters().Any(p => p.Name.StartsWith(f, StringComparison.Ordinal)))
+            if (!named.Any(p => p.Name.StartsWith(f, StringComparison.Ordinal)))
                 throw new ArgumentException($"PretrainConfig.freeze: no parameter name starts with '{f}'.");
-        foreach (var (_, p) in frozen) p.RequiresGrad = false;
-        var trainable = Model.NamedParameters().Where(p => p.Param.RequiresGrad);
+        foreach (var (_, p) in named.Where(p => c.Freeze.Any(f => p.Name.StartsWith(f, StringComparison.Ordinal)))) p.RequiresGrad = false;
+        var trainable = named.Where(p => p.Param.RequiresGrad);
         var groups = ParamGroup.DecayMatricesOnly(trainable, c.WeightDecay);
         IOptimizer opt = c.Optimizer == "sgd" ? new Sgd(groups, momentum: c.Beta1) : new AdamW(groups, c.Beta1, c.Beta2);
         var schedule = new LrSchedule(c.Lr, c.WarmupSteps, c.Steps, c.Schedule switch
@@ -151,7 +152,7 @@ public sealed class Pretrainer
             }
             else
             {
-                norm = GradClip.ClipGlobalNorm(Model.NamedParameters().Select(p => p.Param), c.Clip);
+                norm = GradClip.ClipGlobalNorm(parameters, c.Clip);
                 opt.Step(lr);
                 running = float.IsNaN(running) ? stepLoss : 0.95f * running + 0.05f * stepLoss;
             }
