@@ -2,6 +2,7 @@
 // sequences are right-padded, which is exact for a causal model because no position sees a later one),
 // log-softmax taken in float64 from the f32 logits, greedy generation through TextGenerator (KV cache).
 using SharpLM.Inference.Generation;
+using SharpLM.Inference.Sampling;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
@@ -47,14 +48,9 @@ public sealed class DecoderEvalModel(DecoderModel model) : IEvalModel
             res[i] = new double[inp.Length];
             for (int t = 0; t < inp.Length; t++)
             {
-                var row = logits.AsSpan((i * tmax + t) * vocab, vocab);
-                double max = double.NegativeInfinity;
-                foreach (var v in row) max = Math.Max(max, v);
-                double sum = 0;
-                foreach (var v in row) sum += Math.Exp(v - max);
                 int y = tgt[t];
                 if ((uint)y >= (uint)vocab) throw new ArgumentOutOfRangeException(nameof(items), y, $"TargetLogProbs: target {y} is outside [0, {vocab}).");
-                res[i][t] = row[y] - max - Math.Log(sum);
+                res[i][t] = LogitMath.LogProb(logits.AsSpan((i * tmax + t) * vocab, vocab), y);
             }
         }
         return res;

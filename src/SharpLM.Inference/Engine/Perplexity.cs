@@ -1,6 +1,8 @@
 // Perplexity: exp of the mean negative log-likelihood of a token sequence under an ICausalLm, fed one token
 // at a time through its KV cache (so it measures exactly what generation computes — e.g. a quantised
 // GGUF engine). Used by `sharplm quantize` to report the perplexity change of quantisation.
+using SharpLM.Inference.Sampling;
+
 namespace SharpLM.Inference.Engine;
 
 public static class Perplexity
@@ -15,11 +17,7 @@ public static class Perplexity
         for (int i = 0; i + 1 < tokens.Length; i++)
         {
             lm.Forward(tokens.Slice(i, 1), i, logits);
-            float max = float.NegativeInfinity;
-            foreach (var v in logits) max = MathF.Max(max, v);
-            double sum = 0;
-            foreach (var v in logits) sum += Math.Exp(v - max);
-            nll += max + Math.Log(sum) - logits[tokens[i + 1]];
+            nll -= LogitMath.LogProb(logits, tokens[i + 1]);
         }
         double mean = nll / (tokens.Length - 1);
         return (mean, Math.Exp(mean));
