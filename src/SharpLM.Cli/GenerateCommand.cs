@@ -62,7 +62,7 @@ internal static class GenerateCommand
 
     /// <summary>GGUF files run on the GGUF-native engine (weights stay in their stored type); others on DecoderModel.</summary>
     public static IDisposable OpenModel(string path) =>
-        path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? LlamaEngine.Open(path) : new DecoderModelLm(ModelFile.Load(path));
+        ModelFile.Detect(path) == ModelFileFormat.Gguf ? LlamaEngine.Open(path) : new DecoderModelLm(ModelFile.Load(path));
 
     private static int[] ParseIds(string s, string option)
     {

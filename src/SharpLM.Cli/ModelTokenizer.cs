@@ -2,6 +2,7 @@
 // tokenizer.json beside HF weights (Hugging Face format, or SharpLM's character vocabulary from
 // pretraining) — plus its EOS id and chat template, for the CLI verbs that take text.
 using System.Text.Json;
+using SharpLM.Models.Checkpoints;
 using SharpLM.Text;
 using SharpLM.Text.Char;
 using SharpLM.Text.ChatTemplates;
@@ -14,7 +15,7 @@ internal sealed record ModelTokenizer(Func<string, int[]> Encode, Func<int[], st
     /// <summary>The tokenizer of the model at <paramref name="modelPath"/>, or an error naming what was looked for.</summary>
     public static ModelTokenizer For(string modelPath)
     {
-        if (File.Exists(modelPath) && modelPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        if (ModelFile.Detect(modelPath) == ModelFileFormat.Gguf)
         {
             var md = GgufVocabReader.Read(modelPath);
             return From(GgufTokenizerLoader.Load(md), md.GetString("tokenizer.chat_template"));
