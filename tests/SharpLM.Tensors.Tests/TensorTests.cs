@@ -9,6 +9,7 @@ using Xunit;
 
 namespace SharpLM.Tensors.Tests;
 
+[Collection(MemoryPoolCollection.Name)]
 public unsafe class TensorTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 
 namespace SharpLM.Tensors.Tests.Oracle;
 
+[Collection(MemoryPoolCollection.Name)]
 public class LlamaBlockOracleTests(ITestOutputHelper output)
 {
     private static readonly string[] ParamNames =
