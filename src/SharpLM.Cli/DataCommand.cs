@@ -9,7 +9,7 @@ internal static class DataCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("data", "Pretraining data: quality filters, dedup, PII scrubbing, stats (SharpLM.Data).");
+        var cmd = new Command("data", "Pretraining data: quality filters, dedup, PII scrubbing, stats, token shards (SharpLM.Data).");
         var recipe = new Argument<FileInfo>("RECIPE") { Description = "JSON recipe: inputs, output, report, stages." };
         var prepare = new Command("prepare", "Run a whole pipeline from a JSON recipe.") { recipe };
         prepare.SetAction(r => Run(() => Recipe.Load(r.GetValue(recipe)!.FullName)));

@@ -11,7 +11,7 @@ internal static class TokenizerCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("tokenizer", "Encode, decode or inspect with a tokenizer file.");
+        var cmd = new Command("tokenizer", "Encode, decode, inspect or train tokenizers.");
         var path = new Option<string>("--tokenizer", "-t") { Description = "Tokenizer file or folder.", Required = true };
 
         var text = new Argument<string?>("text") { Description = "Text to encode (read from stdin when absent).", Arity = ArgumentArity.ZeroOrOne };
