@@ -12,6 +12,7 @@ var verbs = new Dictionary<string, Func<string[], int>>
     ["data"] = DataBench.Run,
     ["tokenize"] = TokenizeBench.Run,
     ["decode"] = DecodeBench.Run,
+    ["quant-gemm"] = QuantGemmBench.Run,
 };
 var verb = args.Length > 0 ? args[0] : "";
 if (verbs.TryGetValue(verb, out var run)) return run(args.Skip(1).ToArray());

@@ -30,6 +30,7 @@ internal static unsafe class CachedAttention
         WorkerPool.Shared.For(tokens * heads, &Item, &job);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Item(int idx, void* ctx)
     {
         var j = (Job*)ctx;

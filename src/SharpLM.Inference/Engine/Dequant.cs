@@ -4,12 +4,14 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SharpLM.Models.Formats.Gguf;
+using System.Runtime.CompilerServices;
 
 namespace SharpLM.Inference.Engine;
 
 internal static unsafe class Dequant
 {
     /// <summary>dst[0..cols) = row <paramref name="r"/> of <paramref name="m"/> as f32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(in WeightMatrix m, int r, float* dst)
     {
         byte* p = m.Row(r);

@@ -2,12 +2,14 @@
 // in the GGUF "pairs" layout (dims 2i, 2i+1 rotate by pos·θ^(−2i/d), table precomputed in double), SwiGLU
 // (silu(gate)·up) and the residual add. Vectorised with Vector512 where it matters.
 using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace SharpLM.Inference.Engine;
 
 internal static unsafe class EngineOps
 {
     /// <summary>y = x / sqrt(mean(x²) + eps) · w over <paramref name="rows"/> rows of <paramref name="dim"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(float* x, float* w, float* y, int rows, int dim, float eps)
     {
         for (int r = 0; r < rows; r++)
@@ -43,6 +45,7 @@ internal static unsafe class EngineOps
     }
 
     /// <summary>Rotates rows x[t, heads·headDim] at positions start+t (pairs layout), in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RopePairs(float* x, int tokens, int heads, int headDim, int start, float* cos, float* sin)
     {
         int half = headDim / 2;
@@ -63,6 +66,7 @@ internal static unsafe class EngineOps
     }
 
     /// <summary>g = silu(g) · u over n values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwiGlu(float* g, float* u, long n)
     {
         long i = 0;
@@ -76,6 +80,7 @@ internal static unsafe class EngineOps
     }
 
     /// <summary>x += y over n values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(float* x, float* y, long n)
     {
         long i = 0;

@@ -202,9 +202,10 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
             Matmul.Gemv(x, q, a, ya, b, yb, c, yc);
             return;
         }
-        _matmul.Gemm(x, t, a, ya, a.Rows);
-        _matmul.Gemm(x, t, b, yb, b.Rows);
-        if (yc != null) _matmul.Gemm(x, t, c, yc, c.Rows);
+        var xq = QuantizeForGemm(x, t, _qDim, a.IsQuantized || b.IsQuantized || (yc != null && c.IsQuantized));
+        _matmul.Gemm(x, t, a, ya, a.Rows, xq);
+        _matmul.Gemm(x, t, b, yb, b.Rows, xq);
+        if (yc != null) _matmul.Gemm(x, t, c, yc, c.Rows, xq);
     }
 
     private void Project1(float* x, int t, in WeightMatrix w, float* y, QuantizedActivations? qa)
@@ -216,7 +217,15 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
             Matmul.Gemv(x, q, w, y);
             return;
         }
-        _matmul.Gemm(x, t, w, y, w.Rows);
+        _matmul.Gemm(x, t, w, y, w.Rows, QuantizeForGemm(x, t, qa, w.IsQuantized));
+    }
+
+    /// <summary>Quantises the T rows of x once for every quantised weight that reads them (null when none does).</summary>
+    private static QuantizedActivations? QuantizeForGemm(float* x, int t, QuantizedActivations? qa, bool needed)
+    {
+        if (!needed || qa is null || !QuantGemm.Supported || t > QuantGemm.MaxTokens) return null;
+        qa.Quantize(x, t);
+        return qa;
     }
 
     public void Dispose()

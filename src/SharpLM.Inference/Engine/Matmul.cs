@@ -1,12 +1,14 @@
 // Matmul: y = x·Wᵀ for weights in their stored type.
 //   Gemv (decode, one activation row): up to three matrices sharing one input (q/k/v, gate/up) in a single
 //   WorkerPool job, split into chunks of RowsPerItem output rows; each chunk runs RowDot on all rows.
-//   Gemm (prefill, T rows): F32 weights go straight to Sgemm from the mapped file; other types are
-//   dequantised panel by panel (rows in parallel) into a reused f32 scratch and multiplied by Sgemm.
+//   Gemm (prefill, T rows): F32 weights go straight to Sgemm from the mapped file; Q8_0/Q4_0 run the int8
+//   QuantGemm on quantised activations for short batches (QuantGemm.MaxTokens); everything else is dequantised panel
+//   by panel (rows in parallel) into a reused f32 scratch and multiplied by Sgemm.
 using System.Runtime.InteropServices;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors.Cpu;
 using SharpLM.Tensors.Threading;
+using System.Runtime.CompilerServices;
 
 namespace SharpLM.Inference.Engine;
 
@@ -44,6 +46,7 @@ internal sealed unsafe class Matmul : IDisposable
 
     private static int Chunks(int rows) => (rows + RowsPerItem - 1) / RowsPerItem;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvItem(int i, void* ctx)
     {
         var j = (GemvJob*)ctx;
@@ -65,12 +68,21 @@ internal sealed unsafe class Matmul : IDisposable
         public float* Dst;
     }
 
-    /// <summary>Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t, 0..m.Cols) · Wᵀ for t &lt; <paramref name="tokens"/>.</summary>
-    public void Gemm(float* x, int tokens, in WeightMatrix m, float* y, int ldy)
+    /// <summary>
+    /// Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t, 0..m.Cols) · Wᵀ for t &lt; <paramref name="tokens"/>.
+    /// <paramref name="xq"/>, when given, holds the same rows quantised to Q8_0: Q8_0/Q4_0 weights then run the
+    /// int8 QuantGemm instead of dequantise + SGEMM where that is faster (QuantGemm.Preferred).
+    /// </summary>
+    public void Gemm(float* x, int tokens, in WeightMatrix m, float* y, int ldy, QuantizedActivations? xq = null)
     {
         if (m.Type == GgmlType.F32)
         {
             Sgemm.Run(false, true, tokens, m.Rows, m.Cols, x, m.Cols, (float*)m.Data, m.Cols, y, ldy, false);
+            return;
+        }
+        if (xq is not null && QuantGemm.Preferred(m, tokens))
+        {
+            QuantGemm.Run(xq, tokens, m, y, ldy);
             return;
         }
         int panel = Math.Max(64, PanelFloats / m.Cols / 16 * 16);
@@ -84,6 +96,7 @@ internal sealed unsafe class Matmul : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DequantItem(int i, void* ctx)
     {
         var j = (DequantJob*)ctx;

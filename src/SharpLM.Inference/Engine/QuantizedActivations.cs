@@ -11,6 +11,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SharpLM.Tensors.Cpu;
+using System.Runtime.CompilerServices;
 
 namespace SharpLM.Inference.Engine;
 
@@ -66,6 +67,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
         for (int r = 0; r < rows; r++) QuantizeRow(x + (long)r * Cols, Row(r), Blocks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void QuantizeRow(float* x, QRow o, int blocks)
     {
         bool simd = CpuIsa.HasAvx512;

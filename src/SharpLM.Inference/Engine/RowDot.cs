@@ -157,6 +157,7 @@ internal static unsafe class RowDot
     }
 
     /// <summary>y[r] = W[r,:]·x for r in [r0, r1); <paramref name="q"/> is x quantised when W is Q8_0/Q4_0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(in WeightMatrix m, int r0, int r1, float* x, QRow q, float* y)
     {
         int n = m.Cols;

@@ -152,4 +152,47 @@ public unsafe class KernelTests
                 Assert.True(Math.Abs(y[t * rows + r] - exact) <= 1e-5 * mag, $"{type} t {t} r {r}: {y[t * rows + r]} vs {exact}");
             }
     }
+
+    public static TheoryData<GgmlType, int, int, int> QuantGemmShapes => new()
+    {
+        { GgmlType.Q8_0, 37, 288, 7 },   // 9 blocks (odd: zero-padded pair), rows and tokens off the 4×4 tile
+        { GgmlType.Q4_0, 37, 288, 7 },
+        { GgmlType.Q8_0, 64, 256, 12 },  // whole tiles only
+        { GgmlType.Q4_0, 48, 512, 5 },
+    };
+
+    [Theory, MemberData(nameof(QuantGemmShapes))]
+    public void QuantGemmMatchesDoubleReferenceOnTheSameInt8Activations(GgmlType type, int rows, int cols, int tokens)
+    {
+        Assert.True(QuantGemm.Supported, "this test machine is expected to have AVX-512 (the CI machine does)");
+        var (bytes, deq) = Weights(type, rows, cols, 6);
+        var x = Random(tokens * cols, 7);
+        var y = new float[tokens * rows];
+        using var qa = new QuantizedActivations(cols, tokens);
+        using var mm = new Matmul();
+        fixed (byte* b = bytes)
+        fixed (float* xp = x, yp = y)
+        {
+            qa.Quantize(xp, tokens);
+            mm.Gemm(xp, tokens, new WeightMatrix(type, b, rows, cols), yp, rows, qa);
+            for (int t = 0; t < tokens; t++)
+            {
+                var q = qa.Row(t);
+                for (int r = 0; r < rows; r++)
+                {
+                    double same = 0, exact = 0, mag = 0, bound = 0;
+                    for (int i = 0; i < cols; i++)
+                    {
+                        double w = deq[r * cols + i];
+                        same += w * q.Qs[i] * (double)q.D[i / 32];
+                        exact += w * x[t * cols + i]; mag += Math.Abs(w * x[t * cols + i]);
+                        bound += Math.Abs(w) * q.D[i / 32] * 0.57;
+                    }
+                    float got = y[t * rows + r];
+                    Assert.True(Math.Abs(got - same) <= 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {same} (same int8 activations)");
+                    Assert.True(Math.Abs(got - exact) <= 1.01 * bound + 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {exact}, bound {bound}");
+                }
+            }
+        }
+    }
 }
