@@ -63,9 +63,19 @@ internal static unsafe class CachedAttention
     private static float Dot(float* a, float* b, int n)
     {
         int i = 0;
-        var acc = Vector512<float>.Zero;
-        for (; i + 16 <= n; i += 16) acc += Vector512.Load(a + i) * Vector512.Load(b + i);
-        float s = Vector512.Sum(acc);
+        float s = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var acc = Vector512<float>.Zero;
+            for (; i + 16 <= n; i += 16) acc += Vector512.Load(a + i) * Vector512.Load(b + i);
+            s = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i + 8 <= n; i += 8) acc += Vector256.Load(a + i) * Vector256.Load(b + i);
+            s = Vector256.Sum(acc);
+        }
         for (; i < n; i++) s += a[i] * b[i];
         return s;
     }
@@ -74,8 +84,10 @@ internal static unsafe class CachedAttention
     private static void Axpy(float a, float* x, float* y, int n)
     {
         int i = 0;
-        var av = Vector512.Create(a);
-        for (; i + 16 <= n; i += 16) (Vector512.Load(y + i) + av * Vector512.Load(x + i)).Store(y + i);
+        if (Vector512.IsHardwareAccelerated)
+            for (var av = Vector512.Create(a); i + 16 <= n; i += 16) (Vector512.Load(y + i) + av * Vector512.Load(x + i)).Store(y + i);
+        else if (Vector256.IsHardwareAccelerated)
+            for (var av = Vector256.Create(a); i + 8 <= n; i += 8) (Vector256.Load(y + i) + av * Vector256.Load(x + i)).Store(y + i);
         for (; i < n; i++) y[i] += a * x[i];
     }
 }

@@ -1,5 +1,5 @@
 // Dequant: stored weight rows → f32 (the prefill path dequantises row panels into a reused scratch before
-// SGEMM; the embedding lookup dequantises one row). Vectorised with AVX-512 for every engine type; values
+// SGEMM; the embedding lookup dequantises one row). Vectorised with AVX-512 (or AVX2) for every engine type; values
 // equal GgmlQuant.Dequantize exactly.
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -12,11 +12,11 @@ internal static unsafe class Dequant
 {
     /// <summary>dst[0..cols) = row <paramref name="r"/> of <paramref name="m"/> as f32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row(in WeightMatrix m, int r, float* dst)
+    public static void Row(in WeightMatrix m, int r, float* dst, KernelPath path = KernelPath.Best)
     {
         byte* p = m.Row(r);
         int n = m.Cols, i = 0;
-        bool simd = RowDot.Simd;
+        bool simd = RowDot.Use512(path), avx2 = RowDot.Use256(path);
         switch (m.Type)
         {
             case GgmlType.F32:
@@ -24,10 +24,12 @@ internal static unsafe class Dequant
                 break;
             case GgmlType.F16:
                 if (simd) for (; i + 16 <= n; i += 16) Fp16.Load16((ushort*)p + i).Store(dst + i);
+                else if (avx2) for (; i + 8 <= n; i += 8) Fp16.Load8((ushort*)p + i).Store(dst + i);
                 for (; i < n; i++) dst[i] = Fp16.ToFloat(((ushort*)p)[i]);
                 break;
             case GgmlType.BF16:
                 if (simd) for (; i + 16 <= n; i += 16) (Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)p + i)) << 16).AsSingle().Store(dst + i);
+                else if (avx2) for (; i + 8 <= n; i += 8) (Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)p + i)).AsUInt32() << 16).AsSingle().Store(dst + i);
                 for (; i < n; i++) dst[i] = BitConverter.UInt32BitsToSingle((uint)((ushort*)p)[i] << 16);
                 break;
             case GgmlType.Q8_0:
@@ -41,6 +43,7 @@ internal static unsafe class Dequant
                         (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(q))) * dv).Store(dst);
                         (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(q + 16))) * dv).Store(dst + 16);
                     }
+                    else if (avx2) Store32(Vector256.Load(q), d, dst);
                     else for (int j = 0; j < 32; j++) dst[j] = q[j] * d;
                 }
                 break;
@@ -58,11 +61,23 @@ internal static unsafe class Dequant
                         (Avx512F.ConvertToVector512Single(lo) * dv).Store(dst);
                         (Avx512F.ConvertToVector512Single(hi) * dv).Store(dst + 16);
                     }
+                    else if (avx2) Store32(RowDot.Q4Block(q), d, dst);
                     else
                         for (int j = 0; j < 16; j++) { dst[j] = ((q[j] & 0xF) - 8) * d; dst[j + 16] = ((q[j] >> 4) - 8) * d; }
                 }
                 break;
             default: throw new NotSupportedException($"Dequant: {m.Type}");
         }
+    }
+
+    /// <summary>dst[0..32) = q·d (AVX2).</summary>
+    private static void Store32(Vector256<sbyte> q, float d, float* dst)
+    {
+        var dv = Vector256.Create(d);
+        var lo = q.GetLower(); var hi = q.GetUpper();
+        (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(lo)) * dv).Store(dst);
+        (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(lo, 8))) * dv).Store(dst + 8);
+        (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(hi)) * dv).Store(dst + 16);
+        (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(hi, 8))) * dv).Store(dst + 24);
     }
 }

@@ -1,6 +1,7 @@
 // EngineOps: the small per-token operations of the LLaMA block on raw f32 rows — RMSNorm, rotary embedding
 // in the GGUF "pairs" layout (dims 2i, 2i+1 rotate by pos·θ^(−2i/d), table precomputed in double), SwiGLU
-// (silu(gate)·up) and the residual add. Vectorised with Vector512 where it matters.
+// (silu(gate)·up) and the residual add. Vectorised with Vector512, or Vector256 where AVX-512 is absent
+// (Vector512 is emulated element by element there).
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
@@ -16,14 +17,26 @@ internal static unsafe class EngineOps
         {
             float* xr = x + (long)r * dim, yr = y + (long)r * dim;
             int i = 0;
-            var acc = Vector512<float>.Zero;
-            for (; i + 16 <= dim; i += 16) { var v = Vector512.Load(xr + i); acc += v * v; }
-            float ss = Vector512.Sum(acc);
+            float ss = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var acc = Vector512<float>.Zero;
+                for (; i + 16 <= dim; i += 16) { var v = Vector512.Load(xr + i); acc += v * v; }
+                ss = Vector512.Sum(acc);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                var acc = Vector256<float>.Zero;
+                for (; i + 8 <= dim; i += 8) { var v = Vector256.Load(xr + i); acc += v * v; }
+                ss = Vector256.Sum(acc);
+            }
             for (; i < dim; i++) ss += xr[i] * xr[i];
             float inv = 1f / MathF.Sqrt(ss / dim + eps);
-            var vi = Vector512.Create(inv);
             i = 0;
-            for (; i + 16 <= dim; i += 16) (Vector512.Load(xr + i) * vi * Vector512.Load(w + i)).Store(yr + i);
+            if (Vector512.IsHardwareAccelerated)
+                for (var vi = Vector512.Create(inv); i + 16 <= dim; i += 16) (Vector512.Load(xr + i) * vi * Vector512.Load(w + i)).Store(yr + i);
+            else if (Vector256.IsHardwareAccelerated)
+                for (var vi = Vector256.Create(inv); i + 8 <= dim; i += 8) (Vector256.Load(xr + i) * vi * Vector256.Load(w + i)).Store(yr + i);
             for (; i < dim; i++) yr[i] = xr[i] * inv * w[i];
         }
     }
@@ -70,12 +83,18 @@ internal static unsafe class EngineOps
     public static void SwiGlu(float* g, float* u, long n)
     {
         long i = 0;
-        var one = Vector512.Create(1f);
-        for (; i + 16 <= n; i += 16)
-        {
-            var a = Vector512.Load(g + i);
-            (a / (one + Vector512.Exp(-a)) * Vector512.Load(u + i)).Store(g + i);
-        }
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16)
+            {
+                var a = Vector512.Load(g + i);
+                (a / (Vector512<float>.One + Vector512.Exp(-a)) * Vector512.Load(u + i)).Store(g + i);
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8)
+            {
+                var a = Vector256.Load(g + i);
+                (a / (Vector256<float>.One + Vector256.Exp(-a)) * Vector256.Load(u + i)).Store(g + i);
+            }
         for (; i < n; i++) g[i] = g[i] / (1f + MathF.Exp(-g[i])) * u[i];
     }
 
@@ -84,7 +103,8 @@ internal static unsafe class EngineOps
     public static void Add(float* x, float* y, long n)
     {
         long i = 0;
-        for (; i + 16 <= n; i += 16) (Vector512.Load(x + i) + Vector512.Load(y + i)).Store(x + i);
+        if (Vector512.IsHardwareAccelerated) for (; i + 16 <= n; i += 16) (Vector512.Load(x + i) + Vector512.Load(y + i)).Store(x + i);
+        else if (Vector256.IsHardwareAccelerated) for (; i + 8 <= n; i += 8) (Vector256.Load(x + i) + Vector256.Load(y + i)).Store(x + i);
         for (; i < n; i++) x[i] += y[i];
     }
 }

@@ -2,7 +2,7 @@
 // shifted into float position and scaled by 2^112, which is exact for normals, subnormals and zero;
 // exponent 31 (inf/NaN) is patched. Scalar form, a 65536-entry table for block scales (the scales of a model
 // sit in a narrow exponent range, so the touched entries stay cached), and Vector512 forms: Load16 (exact)
-// and LoadScaled16 for the F16 GEMV (3 ops: sign-extend, shift, mask — the value times 2^-112, which the
+// and LoadScaled16 for the F16 GEMV, with 8-wide AVX2 twins Load8/LoadScaled8 (3 ops: sign-extend, shift, mask — the value times 2^-112, which the
 // kernel undoes once per row; assumes finite weights: an inf/NaN half reads as a large finite value).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -44,6 +44,26 @@ internal static unsafe class Fp16
     {
         var h = Avx512F.ConvertToVector512Int32(Vector256.Load((short*)p));  // sign-extend: bits 31..16 = sign
         return ((h << 13) & Vector512.Create(unchecked((int)0x8FFFE000))).AsSingle();
+    }
+
+    /// <summary>The AVX2 form of <see cref="LoadScaled16"/>: 8 finite halves → their values times 2^-112.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadScaled8(ushort* p)
+    {
+        var h = Avx2.ConvertToVector256Int32(Vector128.Load((short*)p));
+        return ((h << 13) & Vector256.Create(unchecked((int)0x8FFFE000))).AsSingle();
+    }
+
+    /// <summary>8 halves at <paramref name="p"/> → 8 floats (AVX2), exact like <see cref="Load16"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load8(ushort* p)
+    {
+        var h = Avx2.ConvertToVector256Int32(Vector128.Load(p)).AsUInt32();
+        var m = h & Vector256.Create(0x7fffu);
+        var f = (m << 13).AsSingle() * Vector256.Create(Pow2_112);
+        var special = Vector256.GreaterThanOrEqual(m, Vector256.Create(0x7c00u));
+        var bits = Vector256.ConditionalSelect(special, Vector256.Create(0x7f800000u) | ((m & Vector256.Create(0x3ffu)) << 13), f.AsUInt32());
+        return (bits | ((h & Vector256.Create(0x8000u)) << 16)).AsSingle();
     }
 
     /// <summary>16 halves at <paramref name="p"/> → 16 floats (AVX-512F).</summary>

@@ -10,7 +10,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using SharpLM.Tensors.Cpu;
 using System.Runtime.CompilerServices;
 
 namespace SharpLM.Inference.Engine;
@@ -68,9 +67,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void QuantizeRow(float* x, QRow o, int blocks)
+    internal static void QuantizeRow(float* x, QRow o, int blocks, KernelPath path = KernelPath.Best)
     {
-        bool simd = CpuIsa.HasAvx512;
+        bool simd = RowDot.Use512(path), avx2 = RowDot.Use256(path);
         for (int b = 0; b < blocks; b++)
         {
             float* xb = x + b * 32;
@@ -86,6 +85,19 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                 Avx512F.ConvertToVector128SByte(i0).Store(q);
                 Avx512F.ConvertToVector128SByte(i1).Store(q + 16);
                 Finish(o, b, d, Vector512.Sum(i0 + i1));
+            }
+            else if (avx2)
+            {
+                var v0 = Vector256.Load(xb); var v1 = Vector256.Load(xb + 8); var v2 = Vector256.Load(xb + 16); var v3 = Vector256.Load(xb + 24);
+                var m = Vector256.Max(Vector256.Max(Vector256.Abs(v0), Vector256.Abs(v1)), Vector256.Max(Vector256.Abs(v2), Vector256.Abs(v3)));
+                var m4 = Vector128.Max(m.GetLower(), m.GetUpper());
+                amax = MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+                float d = (float)(Half)(amax / 127f), id = amax != 0 ? 127f / amax : 0f;
+                var idv = Vector256.Create(id);
+                var i0 = Avx.ConvertToVector256Int32(v0 * idv); var i1 = Avx.ConvertToVector256Int32(v1 * idv); // MXCSR round-to-nearest-even
+                var i2 = Avx.ConvertToVector256Int32(v2 * idv); var i3 = Avx.ConvertToVector256Int32(v3 * idv);
+                Vector256.Narrow(Vector256.Narrow(i0, i1), Vector256.Narrow(i2, i3)).Store(q);
+                Finish(o, b, d, Vector256.Sum((i0 + i1) + (i2 + i3)));
             }
             else
             {

@@ -4,24 +4,47 @@
 //   blocks per Vector512, int8 products summed to int32 with Avx512BW.MultiplyAddAdjacent (u8·s8 → s16 pairs,
 //   then s16·1 → s32; .NET exposes no 512-bit VNNI), scaled by d_w·d_x per lane in f32. Q8_0 weights are
 //   signed, so |w| is multiplied with sign(w)·x; Q4_0 nibbles are used unsigned (q+8) with the −8·Σx bias.
-// Every kernel has a scalar twin (the fallback and the tests' second opinion).
+// Without AVX-512 (most client CPUs) each kernel has an AVX2+FMA twin on Vector256: one 32-value block per
+// vector, the Q8_0/Q4_0 sign trick with vpsignb (Avx2.Sign), Q4_0 weights as q−8. Every kernel has a scalar
+// twin (the fallback and the tests' second opinion). CI runs the engine tests a second time with
+// DOTNET_EnableAVX512F=0 so the AVX2 twins are checked on the AVX-512 CI machine.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SharpLM.Inference.Engine;
 
+/// <summary>Which kernel family to run: the widest present (default), AVX2 (tests, on AVX-512 machines) or scalar.</summary>
+internal enum KernelPath { Best, Avx2, Scalar }
+
 internal static unsafe class RowDot
 {
     public static readonly bool Simd = Avx512F.IsSupported && Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
 
+    /// <summary>The AVX2+FMA kernels can run (they are chosen when AVX-512 is absent, or asked for by tests).</summary>
+    public static readonly bool CanAvx2 = Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>The AVX2+FMA kernels run by default (no AVX-512).</summary>
+    public static readonly bool Avx2Fma = !Simd && CanAvx2;
+
+    /// <summary>True when <paramref name="path"/> resolves to the AVX-512 kernels here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Use512(KernelPath path) => path == KernelPath.Best && Simd;
+
+    /// <summary>True when <paramref name="path"/> resolves to the AVX2 kernels here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Use256(KernelPath path) => path != KernelPath.Scalar && CanAvx2 && !Use512(path);
+
+    /// <summary>Which kernels run on this machine, for reports ("AVX-512", "AVX2", "scalar").</summary>
+    public static string Level => Simd ? "AVX-512" : Avx2Fma ? "AVX2" : "scalar";
+
     // ---- F32 ----
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float F32(float* w, float* x, int n, bool simd = true)
+    public static float F32(float* w, float* x, int n, KernelPath path = KernelPath.Best)
     {
         int i = 0;
         float s = 0;
-        if (simd && Simd)
+        if (Use512(path))
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i + 64 <= n; i += 64)
@@ -34,17 +57,30 @@ internal static unsafe class RowDot
             for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(w + i), Vector512.Load(x + i), a0);
             s = Vector512.Sum((a0 + a1) + (a2 + a3));
         }
+        else if (Use256(path))
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i + 32 <= n; i += 32)
+            {
+                a0 = Fma.MultiplyAdd(Vector256.Load(w + i), Vector256.Load(x + i), a0);
+                a1 = Fma.MultiplyAdd(Vector256.Load(w + i + 8), Vector256.Load(x + i + 8), a1);
+                a2 = Fma.MultiplyAdd(Vector256.Load(w + i + 16), Vector256.Load(x + i + 16), a2);
+                a3 = Fma.MultiplyAdd(Vector256.Load(w + i + 24), Vector256.Load(x + i + 24), a3);
+            }
+            for (; i + 8 <= n; i += 8) a0 = Fma.MultiplyAdd(Vector256.Load(w + i), Vector256.Load(x + i), a0);
+            s = Vector256.Sum((a0 + a1) + (a2 + a3));
+        }
         for (; i < n; i++) s += w[i] * x[i];
         return s;
     }
 
     // ---- F16 ----
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float F16(ushort* w, float* x, int n, bool simd = true)
+    public static float F16(ushort* w, float* x, int n, KernelPath path = KernelPath.Best)
     {
         int i = 0;
         float s = 0;
-        if (simd && Simd)
+        if (Use512(path))
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i + 64 <= n; i += 64)
@@ -57,6 +93,19 @@ internal static unsafe class RowDot
             for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(Fp16.LoadScaled16(w + i), Vector512.Load(x + i), a0);
             s = Vector512.Sum((a0 + a1) + (a2 + a3)) * Fp16.Unscale;
         }
+        else if (Use256(path))
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i + 32 <= n; i += 32)
+            {
+                a0 = Fma.MultiplyAdd(Fp16.LoadScaled8(w + i), Vector256.Load(x + i), a0);
+                a1 = Fma.MultiplyAdd(Fp16.LoadScaled8(w + i + 8), Vector256.Load(x + i + 8), a1);
+                a2 = Fma.MultiplyAdd(Fp16.LoadScaled8(w + i + 16), Vector256.Load(x + i + 16), a2);
+                a3 = Fma.MultiplyAdd(Fp16.LoadScaled8(w + i + 24), Vector256.Load(x + i + 24), a3);
+            }
+            for (; i + 8 <= n; i += 8) a0 = Fma.MultiplyAdd(Fp16.LoadScaled8(w + i), Vector256.Load(x + i), a0);
+            s = Vector256.Sum((a0 + a1) + (a2 + a3)) * Fp16.Unscale;
+        }
         for (; i < n; i++) s += Fp16.ToFloat(w[i]) * x[i];
         return s;
     }
@@ -65,12 +114,15 @@ internal static unsafe class RowDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> LoadBf16(ushort* p) => (Avx512F.ConvertToVector512UInt32(Vector256.Load(p)) << 16).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LoadBf16x8(ushort* p) => (Avx2.ConvertToVector256Int32(Vector128.Load(p)).AsUInt32() << 16).AsSingle();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Bf16(ushort* w, float* x, int n, bool simd = true)
+    public static float Bf16(ushort* w, float* x, int n, KernelPath path = KernelPath.Best)
     {
         int i = 0;
         float s = 0;
-        if (simd && Simd)
+        if (Use512(path))
         {
             Vector512<float> a0 = default, a1 = default;
             for (; i + 32 <= n; i += 32)
@@ -81,17 +133,28 @@ internal static unsafe class RowDot
             for (; i + 16 <= n; i += 16) a0 = Avx512F.FusedMultiplyAdd(LoadBf16(w + i), Vector512.Load(x + i), a0);
             s = Vector512.Sum(a0 + a1);
         }
+        else if (Use256(path))
+        {
+            Vector256<float> a0 = default, a1 = default;
+            for (; i + 16 <= n; i += 16)
+            {
+                a0 = Fma.MultiplyAdd(LoadBf16x8(w + i), Vector256.Load(x + i), a0);
+                a1 = Fma.MultiplyAdd(LoadBf16x8(w + i + 8), Vector256.Load(x + i + 8), a1);
+            }
+            for (; i + 8 <= n; i += 8) a0 = Fma.MultiplyAdd(LoadBf16x8(w + i), Vector256.Load(x + i), a0);
+            s = Vector256.Sum(a0 + a1);
+        }
         for (; i < n; i++) s += BitConverter.UInt32BitsToSingle((uint)w[i] << 16) * x[i];
         return s;
     }
 
     // ---- Q8_0: 34-byte blocks (fp16 d, int8 q[32]) ----
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Q8_0(byte* w, QRow a, int blocks, bool simd = true)
+    public static float Q8_0(byte* w, QRow a, int blocks, KernelPath path = KernelPath.Best)
     {
         int b = 0;
         float s = 0;
-        if (simd && Simd)
+        if (Use512(path))
         {
             var acc = Vector512<float>.Zero;
             var ones = Vector512.Create((short)1);
@@ -108,6 +171,18 @@ internal static unsafe class RowDot
             }
             s = Vector512.Sum(acc);
         }
+        else if (Use256(path))
+        {
+            var acc = Vector256<float>.Zero;
+            for (; b < blocks; b++)
+            {
+                byte* p = w + b * 34;
+                var wq = Vector256.Load((sbyte*)(p + 2));
+                acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SignedDot32(wq, Vector256.Load(a.Qs + b * 32))),
+                                      Vector256.Create(Fp16.Table[*(ushort*)p] * a.D[b]), acc);
+            }
+            s = Vector256.Sum(acc);
+        }
         for (; b < blocks; b++)
         {
             byte* p = w + b * 34;
@@ -121,11 +196,11 @@ internal static unsafe class RowDot
 
     // ---- Q4_0: 18-byte blocks (fp16 d, u8 qs[16]: low nibble = element j, high = element j+16; value q−8) ----
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Q4_0(byte* w, QRow a, int blocks, bool simd = true)
+    public static float Q4_0(byte* w, QRow a, int blocks, KernelPath path = KernelPath.Best)
     {
         int b = 0;
         float s = 0;
-        if (simd && Simd)
+        if (Use512(path))
         {
             var acc = Vector512<float>.Zero;
             var ones = Vector512.Create((short)1);
@@ -145,6 +220,17 @@ internal static unsafe class RowDot
             }
             s = Vector512.Sum(acc);
         }
+        else if (Use256(path))
+        {
+            var acc = Vector256<float>.Zero;
+            for (; b < blocks; b++)
+            {
+                byte* p = w + b * 18;
+                acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SignedDot32(Q4Block(p + 2), Vector256.Load(a.Qs + b * 32))),
+                                      Vector256.Create(Fp16.Table[*(ushort*)p] * a.D[b]), acc);
+            }
+            s = Vector256.Sum(acc);
+        }
         for (; b < blocks; b++)
         {
             byte* p = w + b * 18;
@@ -154,6 +240,20 @@ internal static unsafe class RowDot
             s += Fp16.ToFloat(*(ushort*)p) * a.D[b] * sum;
         }
         return s;
+    }
+
+    /// <summary>Σ w·x of 32 int8 pairs as eight int32 partial sums: |w| (unsigned) times sign(w)·x, so no int16 pair saturates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> SignedDot32(Vector256<sbyte> w, Vector256<sbyte> x)
+        => Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Avx2.Abs(w), Avx2.Sign(x, w)), Vector256<short>.One);
+
+    /// <summary>The 32 values q−8 of a Q4_0 block's 16 nibble bytes, in element order (low nibbles 0–15, high 16–31).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<sbyte> Q4Block(byte* qs)
+    {
+        var nn = Vector128.Load(qs);
+        var m = Vector128.Create((byte)0x0F);
+        return (Vector256.Create(nn & m, Vector128.ShiftRightLogical(nn, 4) & m) - Vector256.Create((byte)8)).AsSByte();
     }
 
     /// <summary>y[r] = W[r,:]·x for r in [r0, r1); <paramref name="q"/> is x quantised when W is Q8_0/Q4_0.</summary>

@@ -13,6 +13,9 @@ namespace SharpLM.Inference.Tests.Engine;
 
 public unsafe class KernelTests
 {
+    // Every kernel family this CPU can run: the default (AVX-512 on the CI machine), AVX2 and scalar.
+    private static readonly KernelPath[] Paths = RowDot.CanAvx2 ? [KernelPath.Best, KernelPath.Avx2, KernelPath.Scalar] : [KernelPath.Best, KernelPath.Scalar];
+
     public static TheoryData<GgmlType> Types => new() { GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0 };
 
     private static float[] Random(int n, int seed, float scale = 1f)
@@ -38,18 +41,40 @@ public unsafe class KernelTests
     {
         var bits = new ushort[65536];
         for (int i = 0; i < bits.Length; i++) bits[i] = (ushort)i;
-        var vec = new float[65536];
+        // Each vector form this CPU runs (16-wide AVX-512, 8-wide AVX2), against .NET's Half for all patterns.
+        var forms = new List<(string Name, float[] Values)>();
         fixed (ushort* p = bits)
-        fixed (float* v = vec)
+        {
             if (RowDot.Simd)
-                for (int i = 0; i < bits.Length; i += 16) System.Runtime.Intrinsics.Vector512.Store(Fp16.Load16(p + i), v + i);
+            {
+                var v = new float[65536];
+                fixed (float* o = v) for (int i = 0; i < 65536; i += 16) System.Runtime.Intrinsics.Vector512.Store(Fp16.Load16(p + i), o + i);
+                forms.Add(("Load16", v));
+            }
+            if (RowDot.CanAvx2)
+            {
+                var v = new float[65536];
+                fixed (float* o = v) for (int i = 0; i < 65536; i += 8) System.Runtime.Intrinsics.Vector256.Store(Fp16.Load8(p + i), o + i);
+                forms.Add(("Load8", v));
+                var scaled = new float[65536];
+                fixed (float* o = scaled) for (int i = 0; i < 65536; i += 8) System.Runtime.Intrinsics.Vector256.Store(Fp16.LoadScaled8(p + i), o + i);
+                for (int i = 0; i < 65536; i++)
+                    if ((i & 0x7c00) != 0x7c00) // finite halves: the scaled form times 2^112 is the value
+                        Assert.Equal((double)(float)BitConverter.UInt16BitsToHalf((ushort)i), (double)scaled[i] * Fp16.Unscale);
+            }
+        }
         for (int i = 0; i < bits.Length; i++)
         {
             float expected = (float)BitConverter.UInt16BitsToHalf((ushort)i);
             float scalar = Fp16.ToFloat((ushort)i);
-            if (float.IsNaN(expected)) { Assert.True(float.IsNaN(scalar)); if (RowDot.Simd) Assert.True(float.IsNaN(vec[i])); continue; }
+            if (float.IsNaN(expected))
+            {
+                Assert.True(float.IsNaN(scalar));
+                foreach (var (name, v) in forms) Assert.True(float.IsNaN(v[i]), $"{name} of 0x{i:x4}");
+                continue;
+            }
             Assert.Equal(BitConverter.SingleToUInt32Bits(expected), BitConverter.SingleToUInt32Bits(scalar));
-            if (RowDot.Simd) Assert.Equal(BitConverter.SingleToUInt32Bits(expected), BitConverter.SingleToUInt32Bits(vec[i]));
+            foreach (var (name, v) in forms) Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(v[i]), $"{name} of 0x{i:x4}: {v[i]} vs {expected}");
         }
     }
 
@@ -63,11 +88,12 @@ public unsafe class KernelTests
         fixed (float* o = row)
         {
             var m = new WeightMatrix(type, b, rows, cols);
-            for (int r = 0; r < rows; r++)
-            {
-                Dequant.Row(m, r, o);
-                Assert.Equal(deq.AsSpan(r * cols, cols).ToArray(), row);
-            }
+            foreach (var path in Paths)
+                for (int r = 0; r < rows; r++)
+                {
+                    Dequant.Row(m, r, o, path);
+                    Assert.Equal(deq.AsSpan(r * cols, cols).ToArray(), row);
+                }
         }
     }
 
@@ -87,16 +113,16 @@ public unsafe class KernelTests
             var m = new WeightMatrix(type, b, rows, cols);
             var xq = new double[cols];
             for (int i = 0; i < cols; i++) xq[i] = q.Qs[i] * (double)q.D[i / 32];
-            foreach (bool simd in new[] { true, false })
+            foreach (var path in Paths)
                 for (int r = 0; r < rows; r++)
                 {
                     float got = type switch
                     {
-                        GgmlType.F32 => RowDot.F32((float*)m.Row(r), xp, cols, simd),
-                        GgmlType.F16 => RowDot.F16((ushort*)m.Row(r), xp, cols, simd),
-                        GgmlType.BF16 => RowDot.Bf16((ushort*)m.Row(r), xp, cols, simd),
-                        GgmlType.Q8_0 => RowDot.Q8_0(m.Row(r), q, cols / 32, simd),
-                        _ => RowDot.Q4_0(m.Row(r), q, cols / 32, simd),
+                        GgmlType.F32 => RowDot.F32((float*)m.Row(r), xp, cols, path),
+                        GgmlType.F16 => RowDot.F16((ushort*)m.Row(r), xp, cols, path),
+                        GgmlType.BF16 => RowDot.Bf16((ushort*)m.Row(r), xp, cols, path),
+                        GgmlType.Q8_0 => RowDot.Q8_0(m.Row(r), q, cols / 32, path),
+                        _ => RowDot.Q4_0(m.Row(r), q, cols / 32, path),
                     };
                     double exact = 0, same = 0, mag = 0, bound = 0;
                     for (int i = 0; i < cols; i++)
@@ -107,10 +133,10 @@ public unsafe class KernelTests
                     }
                     if (m.IsQuantized)
                     {
-                        Assert.True(Math.Abs(got - same) <= 1e-5 * mag, $"{type} simd={simd} row {r}: {got} vs {same} (same activations)");
-                        Assert.True(Math.Abs(got - exact) <= 1.01 * bound + 1e-5 * mag, $"{type} simd={simd} row {r}: {got} vs {exact}, bound {bound}");
+                        Assert.True(Math.Abs(got - same) <= 1e-5 * mag, $"{type} path={path} row {r}: {got} vs {same} (same activations)");
+                        Assert.True(Math.Abs(got - exact) <= 1.01 * bound + 1e-5 * mag, $"{type} path={path} row {r}: {got} vs {exact}, bound {bound}");
                     }
-                    else Assert.True(Math.Abs(got - exact) <= 1e-5 * mag, $"{type} simd={simd} row {r}: {got} vs {exact}");
+                    else Assert.True(Math.Abs(got - exact) <= 1e-5 * mag, $"{type} path={path} row {r}: {got} vs {exact}");
                 }
             // The parallel GEMV over three matrices gives the same values as RowDot.
             var y2 = new float[rows]; var y3 = new float[rows];
@@ -164,7 +190,10 @@ public unsafe class KernelTests
     [Theory, MemberData(nameof(QuantGemmShapes))]
     public void QuantGemmMatchesDoubleReferenceOnTheSameInt8Activations(GgmlType type, int rows, int cols, int tokens)
     {
-        Assert.True(QuantGemm.Supported, "this test machine is expected to have AVX-512 (the CI machine does)");
+        // Without AVX-512 (CI's second run, DOTNET_EnableAVX512=0) Matmul falls back to dequantise + SGEMM on the
+        // f32 activations, which must then match the f32 reference instead.
+        bool int8 = QuantGemm.Preferred(new WeightMatrix(type, null, rows, cols), tokens);
+        Assert.Equal(RowDot.Simd, int8);
         var (bytes, deq) = Weights(type, rows, cols, 6);
         var x = Random(tokens * cols, 7);
         var y = new float[tokens * rows];
@@ -189,10 +218,50 @@ public unsafe class KernelTests
                         bound += Math.Abs(w) * q.D[i / 32] * 0.57;
                     }
                     float got = y[t * rows + r];
-                    Assert.True(Math.Abs(got - same) <= 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {same} (same int8 activations)");
-                    Assert.True(Math.Abs(got - exact) <= 1.01 * bound + 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {exact}, bound {bound}");
+                    if (int8)
+                    {
+                        Assert.True(Math.Abs(got - same) <= 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {same} (same int8 activations)");
+                        Assert.True(Math.Abs(got - exact) <= 1.01 * bound + 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {exact}, bound {bound}");
+                    }
+                    else Assert.True(Math.Abs(got - exact) <= 1e-5 * mag, $"{type} t {t} r {r}: {got} vs {exact} (dequantised route)");
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void ActivationQuantisationIsIdenticalOnEveryKernelPath()
+    {
+        const int cols = 288; // 9 blocks: the odd block is padded with a zero block
+        var x = Random(cols, 8);
+        x[40] = 0; for (int i = 64; i < 96; i++) x[i] = 0; // an all-zero block (scale 0)
+        x[3] = 2.5f * 127f / 127f; // ties are rounded to even by every path (MXCSR and MidpointRounding.ToEven)
+        var results = new List<(KernelPath Path, sbyte[] Q, float[] D, float[] Dl, int[] Bias)>();
+        foreach (var path in Paths)
+        {
+            using var qa = new QuantizedActivations(cols, 1);
+            fixed (float* xp = x) QuantizedActivations.QuantizeRow(xp, qa.Row(0), cols / 32, path);
+            var r = qa.Row(0);
+            results.Add((path, new Span<sbyte>(r.Qs, 320).ToArray(), new Span<float>(r.D, 10).ToArray(), new Span<float>(r.Dl, 80).ToArray(), new Span<int>(r.Bias, 80).ToArray()));
+        }
+        var scalar = results.Single(r => r.Path == KernelPath.Scalar);
+        // The scalar path against the definition: q = round(x·127/amax), d = fp16(amax/127), Σq in the Q4_0 bias.
+        for (int b = 0; b < 9; b++)
+        {
+            float amax = 0; for (int j = 0; j < 32; j++) amax = Math.Max(amax, Math.Abs(x[b * 32 + j]));
+            Assert.Equal((float)(Half)(amax / 127f), scalar.D[b]);
+            int sum = 0;
+            for (int j = 0; j < 32; j++)
+            {
+                int q = amax == 0 ? 0 : (int)Math.Round(x[b * 32 + j] * (127f / amax), MidpointRounding.ToEven);
+                Assert.Equal(q, scalar.Q[b * 32 + j]); sum += q;
+            }
+            Assert.Equal(-8 * sum, scalar.Bias[b * 8]);
+        }
+        Assert.All(scalar.Q.AsSpan(288, 32).ToArray(), q => Assert.Equal(0, q));
+        foreach (var r in results)
+        {
+            Assert.Equal(scalar.Q, r.Q); Assert.Equal(scalar.D, r.D); Assert.Equal(scalar.Dl, r.Dl); Assert.Equal(scalar.Bias, r.Bias);
         }
     }
 }
