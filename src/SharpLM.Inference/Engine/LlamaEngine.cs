@@ -176,7 +176,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         Validate(tokens, chunks, logits);
         var c = Config;
         foreach (var ch in chunks) _lengths[ch.Slot] = ch.Position;
-        Span<Segment> segments = stackalloc Segment[chunks.Length];
+        Span<Segment> segments = chunks.Length <= 256 ? stackalloc Segment[chunks.Length] : new Segment[chunks.Length];
         int chunk = 0, done = 0; // chunk index and how many of its tokens earlier passes ran
         for (int s = 0; s < tokens.Length; s += MaxBatch)
         {
@@ -211,7 +211,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         if (chunks.Length == 0) throw new ArgumentException("LlamaEngine.ForwardBatch: no chunks.", nameof(chunks));
         if (chunks.Length > MaxSequences)
             throw new ArgumentException($"LlamaEngine.ForwardBatch: {chunks.Length} chunks, but the engine has {MaxSequences} slot(s) (one chunk per slot).", nameof(chunks));
-        Span<bool> used = stackalloc bool[MaxSequences];
+        Span<bool> used = MaxSequences <= 1024 ? stackalloc bool[MaxSequences] : new bool[MaxSequences];
         long total = 0;
         for (int i = 0; i < chunks.Length; i++)
         {
