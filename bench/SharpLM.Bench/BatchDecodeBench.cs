@@ -3,8 +3,8 @@
 // batched (one engine with B cache slots, one ForwardBatch per step for all sequences, so the weights are
 // streamed once per step) against sequential (one slot, the prompts one after another). Throughput is
 // generated tokens summed over sequences per second outside prefill (GenerationStats); the ratio is
-// batched / sequential. Also whether the batched greedy ids equal the sequential ones (batched rows run
-// GEMM, one row GEMV, so quantised types may part ways on near-ties). No llama.cpp peer here.
+// batched / sequential. Also whether the batched greedy ids equal the sequential ones (for quantised types the
+// GEMM route depends on a pass's row count, so ids may part ways on near-ties). No llama.cpp peer here.
 // Options: --threads 2  --types Q4_0,F16  --batches 1,4,8  --tokens 32  --dir PATH
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;

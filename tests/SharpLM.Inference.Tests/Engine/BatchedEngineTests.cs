@@ -42,14 +42,16 @@ public sealed class BatchedEngineTests : IDisposable
         return all;
     }
 
-    // F32: within 1e-4 of DecoderModel and of the engine run one sequence at a time. Other types: the batched
-    // decode rows run GEMM over dequantised weights while one sequence alone runs the GEMV kernels (Q8_0
-    // activations for Q8_0 weights), so they are compared relative to the largest |logit|, with the
-    // reference being DecoderModel over the file's dequantised weights.
+    // F32: within 1e-4 of DecoderModel and of the engine run one sequence at a time. Other types are compared
+    // relative to the largest |logit|, against DecoderModel over the file's dequantised weights. Batched rows
+    // (GEMM: int8 QuantGemm for Q8_0/Q4_0 up to its token limit) equal one sequence alone (GEMV) to float
+    // rounding; the larger Q8_0/Q4_0 bound against DecoderModel is the engine's Q8_0 activation quantisation
+    // (as in LlamaEngineTests, here over 3 sequences and 14 positions), not batching.
     [Theory]
     [InlineData(GgmlType.F32, 1e-4, 1e-4)]
     [InlineData(GgmlType.F16, 1e-4, 1e-4)]
-    [InlineData(GgmlType.Q8_0, 4e-2, 4e-2)]
+    [InlineData(GgmlType.Q8_0, 1e-5, 6e-2)]
+    [InlineData(GgmlType.Q4_0, 1e-5, 6e-2)]
     public void BatchedPrefillAndDecodeEqualEachSequenceAlone(GgmlType type, double vsAlone, double vsReference)
     {
         string path = _files.Gguf(type);
