@@ -28,20 +28,9 @@ internal static unsafe class DecodeBench
         var types = Opt("--types", "F32,F16,Q8_0,Q4_0").Split(',').Select(Enum.Parse<GgmlType>).ToArray();
         bool peer = !args.Contains("--no-peer");
         var dir = Opt("--dir", Path.Combine(Path.GetTempPath(), "sharplm-decode"));
-        Directory.CreateDirectory(dir);
 
-        var config = new DecoderConfig
-        {
-            Family = ModelFamily.Llama, VocabSize = 32000, Dim = 768, Layers = 12, Heads = 12, KvHeads = 12, FfnDim = 2048,
-            MaxPositions = 512, NormEps = 1e-5f, InitStd = 0.05f,
-        };
-        var paths = types.ToDictionary(t => t, t => Path.Combine(dir, $"llama-134m-{t}.gguf"));
-        if (paths.Values.Any(p => !File.Exists(p)))
-        {
-            using var model = new DecoderModel(config, seed: 7);
-            foreach (var (t, p) in paths)
-                if (!File.Exists(p)) { ModelFile.Save(model, p, ModelFileFormat.Gguf, t); Console.WriteLine($"wrote {p} ({new FileInfo(p).Length / 1e6:F0} MB)"); }
-        }
+        var paths = ModelFiles(dir, types);
+        var config = Config;
         var rng = new Random(11);
         var prompt = Enumerable.Range(0, PromptLength).Select(_ => rng.Next(1, config.VocabSize)).ToArray();
 
@@ -75,6 +64,27 @@ internal static unsafe class DecodeBench
         Console.WriteLine();
         foreach (var n in notes) Console.WriteLine(n);
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>The ≈134M-parameter random-weight LLaMA both decode benchmarks run.</summary>
+    public static readonly DecoderConfig Config = new()
+    {
+        Family = ModelFamily.Llama, VocabSize = 32000, Dim = 768, Layers = 12, Heads = 12, KvHeads = 12, FfnDim = 2048,
+        MaxPositions = 512, NormEps = 1e-5f, InitStd = 0.05f,
+    };
+
+    /// <summary>Paths of the model written as GGUF in each of <paramref name="types"/> under <paramref name="dir"/> (written once, then reused).</summary>
+    public static Dictionary<GgmlType, string> ModelFiles(string dir, GgmlType[] types)
+    {
+        Directory.CreateDirectory(dir);
+        var paths = types.ToDictionary(t => t, t => Path.Combine(dir, $"llama-134m-{t}.gguf"));
+        if (paths.Values.Any(p => !File.Exists(p)))
+        {
+            using var model = new DecoderModel(Config, seed: 7);
+            foreach (var (t, p) in paths)
+                if (!File.Exists(p)) { ModelFile.Save(model, p, ModelFileFormat.Gguf, t); Console.WriteLine($"wrote {p} ({new FileInfo(p).Length / 1e6:F0} MB)"); }
+        }
+        return paths;
     }
 
     private static (double Prefill, double Decode, int[] Ids, long BytesPerToken) Ours(string path, int[] prompt)

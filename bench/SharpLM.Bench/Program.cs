@@ -13,6 +13,7 @@ var verbs = new Dictionary<string, Func<string[], int>>
     ["tokenize"] = TokenizeBench.Run,
     ["decode"] = DecodeBench.Run,
     ["quant-gemm"] = QuantGemmBench.Run,
+    ["batch-decode"] = BatchDecodeBench.Run,
 };
 var verb = args.Length > 0 ? args[0] : "";
 if (verbs.TryGetValue(verb, out var run)) return run(args.Skip(1).ToArray());

@@ -1,6 +1,8 @@
-// `sharplm generate --model PATH (--prompt TEXT | --prompt-ids 1,2,3) [sampling options]`: greedy or sampled
-// continuation with the KV-cache generator (GGUF files on the GGUF-native engine); prints the text (with the
-// model's tokenizer) or the ids, and prefill/decode tokens per second. `sharplm chat` reuses OpenModel.
+// `sharplm generate --model PATH (--prompt TEXT | --prompt-ids 1,2,3 | --prompt-file FILE [--batch N]) [sampling
+// options]`: greedy or sampled continuation with the KV-cache generator (GGUF files on the GGUF-native engine);
+// prints the text (with the model's tokenizer) or the ids, and prefill/decode tokens per second. A prompt file
+// (one prompt per line) runs as one batch on an engine with N cache slots (TextGenerator.GenerateBatch).
+// `sharplm chat` reuses OpenModel.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
@@ -17,6 +19,8 @@ internal static class GenerateCommand
         var model = new Option<string>("--model") { Description = "HF folder, .gguf or llama2.c .bin.", Required = true };
         var text = new Option<string?>("--prompt") { Description = "Prompt text (encoded with the model's tokenizer)." };
         var ids = new Option<string?>("--prompt-ids") { Description = "Comma-separated prompt token ids (instead of --prompt)." };
+        var file = new Option<string?>("--prompt-file") { Description = "UTF-8 file with one prompt per line (blank lines skipped), generated as one batch." };
+        var batch = new Option<int?>("--batch") { Description = $"With --prompt-file: most sequences decoded together (default: the number of prompts, at most {DefaultBatch})." };
         var max = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 64 };
         var temp = new Option<float>("--temperature") { DefaultValueFactory = _ => 0f, Description = "0 = greedy." };
         var topK = new Option<int>("--top-k") { DefaultValueFactory = _ => 0 };
@@ -25,17 +29,17 @@ internal static class GenerateCommand
         var rep = new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
         var stop = new Option<string?>("--stop-ids") { Description = "Comma-separated stop token ids." };
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, max, temp, topK, topP, minP, rep, seed, stop };
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop };
         cmd.SetAction(r =>
         {
             try
             {
                 string path = r.GetValue(model)!;
-                if ((r.GetValue(text) is null) == (r.GetValue(ids) is null)) throw new ArgumentException("give exactly one of --prompt and --prompt-ids.");
-                using var owner = OpenModel(path);
-                var lm = (ICausalLm)owner;
-                ModelTokenizer? tok = r.GetValue(text) is not null ? ModelTokenizer.For(path) : null;
-                var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
+                if (new[] { r.GetValue(text), r.GetValue(ids), r.GetValue(file) }.Count(v => v is not null) != 1)
+                    throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
+                if (r.GetValue(batch) is { } b0 && (b0 < 1 || r.GetValue(file) is null))
+                    throw new ArgumentException($"--batch needs --prompt-file and a value of at least 1, got {b0}.");
+                ModelTokenizer? tok = r.GetValue(ids) is null ? ModelTokenizer.For(path) : null;
                 var opts = new GenerationOptions
                 {
                     MaxNewTokens = r.GetValue(max),
@@ -46,7 +50,10 @@ internal static class GenerateCommand
                         RepetitionPenalty = r.GetValue(rep), Seed = r.GetValue(seed),
                     },
                 };
-                var res = new TextGenerator(lm).Generate(prompt, opts);
+                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts);
+                var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
+                using var owner = OpenModel(path);
+                var res = new TextGenerator((ICausalLm)owner).Generate(prompt, opts);
                 Console.WriteLine(tok is not null ? tok.Decode([.. prompt, .. res.Tokens]) : string.Join(",", res.Tokens));
                 Console.Error.WriteLine($"finish: {res.Finish}; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s");
                 return 0;
@@ -60,9 +67,34 @@ internal static class GenerateCommand
         return cmd;
     }
 
-    /// <summary>GGUF files run on the GGUF-native engine (weights stay in their stored type); others on DecoderModel.</summary>
-    public static IDisposable OpenModel(string path) =>
-        ModelFile.Detect(path) == ModelFileFormat.Gguf ? LlamaEngine.Open(path) : new DecoderModelLm(ModelFile.Load(path));
+    private const int DefaultBatch = 16;
+
+    /// <summary>Generates every prompt of the file as one batch and prints each completion, then aggregate throughput.</summary>
+    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts)
+    {
+        int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
+        using var owner = OpenModel(path, slots);
+        var lm = (ICausalLm)owner;
+        prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
+        var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
+        var gen = new TextGenerator(lm);
+        var res = gen.GenerateBatch(ids, TextGenerator.PerPrompt(opts, ids.Length));
+        for (int i = 0; i < ids.Length; i++)
+        {
+            Console.WriteLine($"=== prompt {i + 1} ({prompts.Path}:{prompts.Prompts[i].Line}), {res.Results[i].Tokens.Length} tokens, finish: {res.Results[i].Finish} ===");
+            Console.WriteLine(tok.Decode([.. ids[i], .. res.Results[i].Tokens]));
+        }
+        int together = lm is IBatchedCausalLm b ? b.MaxSequences : 1;
+        Console.Error.WriteLine($"{ids.Length} prompts, {together} at a time; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s (summed over sequences)");
+        return 0;
+    }
+
+    /// <summary>
+    /// GGUF files run on the GGUF-native engine (weights stay in their stored type) with <paramref name="maxSequences"/>
+    /// cache slots; others on DecoderModel (one sequence at a time).
+    /// </summary>
+    public static IDisposable OpenModel(string path, int maxSequences = 1) =>
+        ModelFile.Detect(path) == ModelFileFormat.Gguf ? LlamaEngine.Open(path, maxSequences: maxSequences) : new DecoderModelLm(ModelFile.Load(path));
 
     private static int[] ParseIds(string s, string option)
     {

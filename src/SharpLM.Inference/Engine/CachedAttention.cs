@@ -1,7 +1,8 @@
 // CachedAttention: causal softmax attention of new query rows against the KV cache (GQA: query head h reads
-// kv head h / (heads / kvHeads)). Row t (absolute position start+t) sees cache positions 0..start+t. One
-// WorkerPool item per (token, head); scores live in a per-thread scratch row. Used for decode (T = 1) and
-// prefill alike (attention is a small share of the FLOPs at these lengths).
+// kv head h / (heads / kvHeads)). Each row carries its own cache (K/V of kv head 0 of the row's slot and
+// layer) and absolute position p, and sees cache positions 0..p — so rows of different sequences in one batch
+// run in one job. One WorkerPool item per (row, head); scores live in a per-thread scratch row. Used for
+// decode and prefill alike (attention is a small share of the FLOPs at these lengths).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLM.Tensors.Threading;
@@ -12,22 +13,25 @@ internal static unsafe class CachedAttention
 {
     private struct Job
     {
-        public float* Q, Out, K, V;   // q/out [T, heads·hd]; K/V = cache of kv head 0, kv heads KvStride apart
+        public float* Q, Out;          // q/out [T, heads·hd]
+        public float** K, V;           // per row: cache of kv head 0, kv heads KvStride apart
+        public int* Pos;               // per row: absolute position
         public long KvStride;
-        public int Heads, Group, HeadDim, Start;
+        public int Heads, Group, HeadDim;
         public float Scale;
     }
 
     [ThreadStatic] private static float[]? _scores;
 
-    public static void Run(float* q, float* output, int tokens, int heads, int kvHeads, int headDim, int start, float* k, float* v, long kvStride)
+    /// <summary>Attention of <paramref name="rows"/> query rows; row t reads caches k[t]/v[t] up to position positions[t].</summary>
+    public static void Run(float* q, float* output, int rows, int heads, int kvHeads, int headDim, float** k, float** v, int* positions, long kvStride)
     {
         var job = new Job
         {
-            Q = q, Out = output, K = k, V = v, KvStride = kvStride, Heads = heads, Group = heads / kvHeads,
-            HeadDim = headDim, Start = start, Scale = 1f / MathF.Sqrt(headDim),
+            Q = q, Out = output, K = k, V = v, Pos = positions, KvStride = kvStride, Heads = heads, Group = heads / kvHeads,
+            HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
         };
-        WorkerPool.Shared.For(tokens * heads, &Item, &job);
+        WorkerPool.Shared.For(rows * heads, &Item, &job);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -35,12 +39,12 @@ internal static unsafe class CachedAttention
     {
         var j = (Job*)ctx;
         int t = idx / j->Heads, h = idx % j->Heads, hd = j->HeadDim;
-        int len = j->Start + t + 1;
+        int len = j->Pos[t] + 1;
         var scores = _scores is { } s0 && s0.Length >= len ? s0 : (_scores = new float[Math.Max(len, 256) * 2]);
         float* q = j->Q + ((long)t * j->Heads + h) * hd;
         float* o = j->Out + ((long)t * j->Heads + h) * hd;
-        float* k = j->K + (h / j->Group) * j->KvStride;
-        float* v = j->V + (h / j->Group) * j->KvStride;
+        float* k = j->K[t] + (h / j->Group) * j->KvStride;
+        float* v = j->V[t] + (h / j->Group) * j->KvStride;
         fixed (float* s = scores)
         {
             float max = float.NegativeInfinity;

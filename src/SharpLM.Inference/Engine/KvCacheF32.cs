@@ -1,5 +1,6 @@
-// KvCacheF32: the engine's preallocated f32 key/value cache, one [kvHeads, context, headDim] slab per layer
-// for K and for V (GQA-aware: only the kv heads are stored). Positions beyond the context are an error.
+// KvCacheF32: one sequence slot's preallocated f32 key/value cache (LlamaEngine holds one per slot), one
+// [kvHeads, context, headDim] slab per layer for K and for V (GQA-aware: only the kv heads are stored).
+// Positions beyond the context are an error.
 using System.Runtime.InteropServices;
 
 namespace SharpLM.Inference.Engine;

@@ -5,8 +5,11 @@
 //   xn = rmsnorm(x)·attn_norm; q,k,v = xn·Wqᵀ, xn·Wkᵀ, xn·Wvᵀ; rope(q,k); cache ← k,v
 //   x += attention(q, cache)·Woᵀ;  xn = rmsnorm(x)·ffn_norm;  x += (silu(xn·Wgᵀ) ∘ xn·Wuᵀ)·Wdᵀ
 // then logits = rmsnorm(x_last)·output_norm · Wheadᵀ (output.weight, or the embedding when tied).
-// Decode (one token) runs fused GEMV kernels (Matmul.Gemv); prefill (several tokens) runs GEMM
-// (Matmul.Gemm) in chunks of at most MaxBatch tokens.
+// The engine holds MaxSequences KV-cache slots. ForwardBatch concatenates the tokens of several sequences
+// (one chunk per slot) into one activation matrix, so each projection streams the weights once for all of
+// them: one row runs fused GEMV kernels (Matmul.Gemv), several rows GEMM (Matmul.Gemm), in passes of at
+// most MaxBatch rows. Only RoPE, the cache store and attention look at which sequence a row belongs to.
+// Forward (ICausalLm) is the one-chunk case on slot 0.
 using System.Runtime.InteropServices;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Formats;
@@ -16,9 +19,9 @@ using SharpLM.Models.Transformer;
 namespace SharpLM.Inference.Engine;
 
 /// <summary>LLaMA inference straight from a GGUF file's stored weights.</summary>
-public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
+public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
 {
-    /// <summary>Most tokens run through one prefill GEMM pass (longer prompts are split).</summary>
+    /// <summary>Most rows (tokens of all chunks) run through one GEMM pass (larger batches are split).</summary>
     public const int MaxBatch = 256;
 
     private sealed class Layer
@@ -32,13 +35,19 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
     private readonly Layer[] _layers;
     private readonly WeightMatrix _embed, _head;
     private readonly float* _outNorm;
-    private readonly KvCacheF32 _cache;
+    private readonly KvCacheF32[] _caches;   // one per slot
+    private readonly int[] _lengths;         // cached positions per slot
     private readonly Matmul _matmul = new();
     private readonly QuantizedActivations? _qDim, _qFfn;
     private readonly float[] _cos, _sin;
     private readonly List<nint> _allocations = [];
     private float* _x, _xn, _q, _k, _v, _att, _tmp, _gate, _up;
-    private int _length;
+    private float* _last, _lastNorm;          // [MaxSequences, C]: residual / normed last row of each chunk
+    private float** _rowK, _rowV;             // [MaxBatch]: the row's slot cache (kv head 0) in the current layer
+    private int* _rowPos, _rowSlot;           // [MaxBatch]: the row's absolute position and slot
+
+    /// <summary>A chunk's rows [Row, Row + Count) inside one pass; EndsChunk = the chunk's index if its last token is here, else -1.</summary>
+    private readonly record struct Segment(int Slot, int Position, int Row, int Count, int EndsChunk);
     private bool _disposed;
 
     /// <summary>Model hyper-parameters read from the GGUF metadata.</summary>
@@ -48,8 +57,14 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
 
     public int ContextLength { get; }
 
-    /// <summary>Positions currently held by the KV cache.</summary>
-    public int CachedTokens => _length;
+    /// <summary>Number of KV-cache slots (sequences one ForwardBatch can run).</summary>
+    public int MaxSequences { get; }
+
+    /// <summary>Positions currently held by slot 0 (the slot <see cref="Forward"/> uses).</summary>
+    public int CachedTokens => _lengths[0];
+
+    /// <summary>Positions currently held by <paramref name="slot"/>.</summary>
+    public int CachedTokensIn(int slot) => _lengths[CheckSlot(slot, nameof(slot))];
 
     /// <summary>Weight type of the attention q projection of block 0 (a summary of the file's type).</summary>
     public GgmlType WeightType => _layers[0].Q.Type;
@@ -57,16 +72,20 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
     /// <summary>Bytes of 2-D weights one decode step streams (all blocks plus the LM head).</summary>
     public long WeightBytesPerToken { get; }
 
-    /// <summary>Opens <paramref name="path"/>; <paramref name="contextLength"/> caps the KV cache (default: the model's context).</summary>
-    public static LlamaEngine Open(string path, int? contextLength = null)
+    /// <summary>
+    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> caps each slot's KV cache (default: the
+    /// model's context); <paramref name="maxSequences"/> slots are allocated (each holds a full context).
+    /// </summary>
+    public static LlamaEngine Open(string path, int? contextLength = null, int maxSequences = 1)
     {
         var f = GgufFile.Open(path);
-        try { return new LlamaEngine(f, ownsFile: true, contextLength); }
+        try { return new LlamaEngine(f, ownsFile: true, contextLength, maxSequences); }
         catch { f.Dispose(); throw; }
     }
 
-    public LlamaEngine(GgufFile file, bool ownsFile = false, int? contextLength = null)
+    public LlamaEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1)
     {
+        if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "LlamaEngine: maxSequences must be at least 1.");
         _file = file; _ownsFile = ownsFile;
         var arch = file.TryGet(GgufKeys.GeneralArchitecture)?.AsString() ?? "llama";
         if (arch != "llama")
@@ -98,7 +117,10 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
             foreach (var w in new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down }) bytes += w.RowBytes * w.Rows;
         }
         WeightBytesPerToken = bytes;
-        _cache = new KvCacheF32(c.Layers, c.KvHeads, ContextLength, hd);
+        MaxSequences = maxSequences;
+        _caches = new KvCacheF32[maxSequences];
+        for (int i = 0; i < maxSequences; i++) _caches[i] = new KvCacheF32(c.Layers, c.KvHeads, ContextLength, hd);
+        _lengths = new int[maxSequences];
         (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta);
         // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
         _qDim = c.Dim % 32 == 0 ? new QuantizedActivations(c.Dim, 1) : null;
@@ -107,6 +129,9 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
         _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.Dim);
         _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
         _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
+        _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
+        _rowK = (float**)AllocBytes(b * sizeof(float*)); _rowV = (float**)AllocBytes(b * sizeof(float*));
+        _rowPos = (int*)AllocBytes(b * sizeof(int)); _rowSlot = (int*)AllocBytes(b * sizeof(int));
     }
 
     private WeightMatrix Weight(string name, int rows, int cols)
@@ -128,9 +153,11 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
         return p;
     }
 
-    private float* Alloc(long floats)
+    private float* Alloc(long floats) => (float*)AllocBytes(floats * sizeof(float));
+
+    private void* AllocBytes(long bytes)
     {
-        var p = (float*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, floats) * sizeof(float)), 64);
+        var p = NativeMemory.AlignedAlloc((nuint)Math.Max(1, bytes), 64);
         _allocations.Add((nint)p);
         return p;
     }
@@ -138,50 +165,101 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<int> tokens, int position, Span<float> lastLogits)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (tokens.Length == 0) throw new ArgumentException("LlamaEngine.Forward: no tokens.", nameof(tokens));
-        if (position < 0 || position > _length)
-            throw new ArgumentOutOfRangeException(nameof(position), position, $"LlamaEngine.Forward: position must be in [0, {_length}] (the cached length).");
-        if (position + tokens.Length > ContextLength)
-            throw new InvalidOperationException($"LlamaEngine: positions {position}..{position + tokens.Length - 1} exceed the context length {ContextLength}.");
-        if (lastLogits.Length < VocabSize)
-            throw new ArgumentException($"LlamaEngine.Forward: the logits buffer holds {lastLogits.Length} values, the vocabulary has {VocabSize}.", nameof(lastLogits));
-        foreach (int id in tokens)
-            if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"LlamaEngine.Forward: token {id} is outside the vocabulary [0, {VocabSize}).");
-        _length = position;
-        for (int s = 0; s < tokens.Length; s += MaxBatch)
-        {
-            int n = Math.Min(MaxBatch, tokens.Length - s);
-            Chunk(tokens.Slice(s, n), position + s);
-            _length = position + s + n;
-        }
-        var c = Config;
-        int last = Math.Min(MaxBatch, tokens.Length - (tokens.Length - 1) / MaxBatch * MaxBatch) - 1;
-        EngineOps.RmsNorm(_x + (long)last * c.Dim, _outNorm, _xn, 1, c.Dim, c.NormEps);
-        fixed (float* logits = lastLogits)
-        {
-            QRow q = default;
-            if (_head.IsQuantized) { _qDim!.Quantize(_xn, 1); q = _qDim.Row(0); }
-            Matmul.Gemv(_xn, q, _head, logits);
-        }
+        ForwardBatch(tokens, [new SequenceChunk(0, position, tokens.Length)], lastLogits);
     }
 
-    /// <summary>Runs at most MaxBatch tokens at <paramref name="pos"/>; leaves the residual stream in _x.</summary>
-    private void Chunk(ReadOnlySpan<int> tokens, int pos)
+    /// <inheritdoc/>
+    public void ForwardBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Validate(tokens, chunks, logits);
+        var c = Config;
+        foreach (var ch in chunks) _lengths[ch.Slot] = ch.Position;
+        Span<Segment> segments = chunks.Length <= 256 ? stackalloc Segment[chunks.Length] : new Segment[chunks.Length];
+        int chunk = 0, done = 0; // chunk index and how many of its tokens earlier passes ran
+        for (int s = 0; s < tokens.Length; s += MaxBatch)
+        {
+            // The pass covers rows [s, s + rows) of the concatenated tokens: a tail of one chunk, whole chunks, a head of another.
+            int rows = Math.Min(MaxBatch, tokens.Length - s), m = 0;
+            for (int r = 0; r < rows; m++)
+            {
+                var ch = chunks[chunk];
+                int take = Math.Min(ch.Count - done, rows - r);
+                bool ends = done + take == ch.Count;
+                segments[m] = new Segment(ch.Slot, ch.Position + done, r, take, ends ? chunk : -1);
+                r += take; done += take;
+                if (ends) { chunk++; done = 0; }
+            }
+            Pass(tokens.Slice(s, rows), segments[..m]);
+            foreach (var seg in segments[..m])
+            {
+                _lengths[seg.Slot] = seg.Position + seg.Count;
+                // Keep the last residual row of a finished chunk before the next pass overwrites _x.
+                if (seg.EndsChunk >= 0)
+                    new Span<float>(_x + (long)(seg.Row + seg.Count - 1) * c.Dim, c.Dim).CopyTo(new Span<float>(_last + (long)seg.EndsChunk * c.Dim, c.Dim));
+            }
+        }
+        int n = chunks.Length;
+        EngineOps.RmsNorm(_last, _outNorm, _lastNorm, n, c.Dim, c.NormEps);
+        fixed (float* y = logits) Project1(_lastNorm, n, _head, y, _qDim);                  // logits (n, V)
+    }
+
+    /// <summary>Throws, before anything runs, naming the chunk and what was expected.</summary>
+    private void Validate(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
+    {
+        if (chunks.Length == 0) throw new ArgumentException("LlamaEngine.ForwardBatch: no chunks.", nameof(chunks));
+        if (chunks.Length > MaxSequences)
+            throw new ArgumentException($"LlamaEngine.ForwardBatch: {chunks.Length} chunks, but the engine has {MaxSequences} slot(s) (one chunk per slot).", nameof(chunks));
+        Span<bool> used = MaxSequences <= 1024 ? stackalloc bool[MaxSequences] : new bool[MaxSequences];
+        long total = 0;
+        for (int i = 0; i < chunks.Length; i++)
+        {
+            var ch = chunks[i];
+            CheckSlot(ch.Slot, nameof(chunks));
+            if (used[ch.Slot]) throw new ArgumentException($"LlamaEngine.ForwardBatch: two chunks use slot {ch.Slot}; a batch holds at most one chunk per slot.", nameof(chunks));
+            used[ch.Slot] = true;
+            if (ch.Count < 1) throw new ArgumentException($"LlamaEngine.ForwardBatch: chunk {i} has {ch.Count} tokens; every chunk needs at least one.", nameof(chunks));
+            if (ch.Position < 0 || ch.Position > _lengths[ch.Slot])
+                throw new ArgumentOutOfRangeException(nameof(chunks), ch.Position, $"LlamaEngine: position must be in [0, {_lengths[ch.Slot]}] (the cached length of slot {ch.Slot}).");
+            if (ch.Position + ch.Count > ContextLength)
+                throw new InvalidOperationException($"LlamaEngine: slot {ch.Slot}: positions {ch.Position}..{ch.Position + ch.Count - 1} exceed the context length {ContextLength}.");
+            total += ch.Count;
+        }
+        if (total != tokens.Length)
+            throw new ArgumentException($"LlamaEngine.ForwardBatch: the chunks cover {total} tokens, the token span holds {tokens.Length}.", nameof(chunks));
+        if (logits.Length < (long)chunks.Length * VocabSize)
+            throw new ArgumentException($"LlamaEngine: the logits buffer holds {logits.Length} values; {chunks.Length} chunk(s) × vocabulary {VocabSize} need {(long)chunks.Length * VocabSize}.", nameof(logits));
+        foreach (int id in tokens)
+            if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"LlamaEngine: token {id} is outside the vocabulary [0, {VocabSize}).");
+    }
+
+    private int CheckSlot(int slot, string param) => (uint)slot < (uint)MaxSequences ? slot
+        : throw new ArgumentOutOfRangeException(param, slot, $"LlamaEngine: slot {slot} is outside [0, {MaxSequences}) (the engine was opened with maxSequences = {MaxSequences}).");
+
+    /// <summary>Runs at most MaxBatch rows (the segments' tokens, in order) through every block; leaves the residual stream in _x.</summary>
+    private void Pass(ReadOnlySpan<int> tokens, ReadOnlySpan<Segment> segments)
     {
         var c = Config;
         int t = tokens.Length, dim = c.Dim, hd = c.HeadDim, kvDim = c.KvHeads * hd;
         for (int i = 0; i < t; i++) Dequant.Row(_embed, tokens[i], _x + (long)i * dim);       // x (T, C)
+        foreach (var seg in segments)
+            for (int r = 0; r < seg.Count; r++) { _rowPos[seg.Row + r] = seg.Position + r; _rowSlot[seg.Row + r] = seg.Slot; }
         fixed (float* cos = _cos, sin = _sin)
             for (int li = 0; li < _layers.Length; li++)
             {
                 var l = _layers[li];
                 EngineOps.RmsNorm(_x, l.AttnNorm, _xn, t, dim, c.NormEps);
                 Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, C), k/v (T, kvDim)
-                EngineOps.RopePairs(_q, t, c.Heads, hd, pos, cos, sin);
-                EngineOps.RopePairs(_k, t, c.KvHeads, hd, pos, cos, sin);
-                _cache.Store(li, pos, t, _k, _v);
-                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, pos, _cache.K(li, 0), _cache.V(li, 0), (long)ContextLength * hd);
+                foreach (var seg in segments)                                                  // each sequence at its own positions
+                {
+                    float* q = _q + (long)seg.Row * dim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
+                    EngineOps.RopePairs(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
+                    EngineOps.RopePairs(k, seg.Count, c.KvHeads, hd, seg.Position, cos, sin);
+                    _caches[seg.Slot].Store(li, seg.Position, seg.Count, k, v);
+                }
+                for (int r = 0; r < t; r++) { _rowK[r] = _caches[_rowSlot[r]].K(li, 0); _rowV[r] = _caches[_rowSlot[r]].V(li, 0); }
+                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd);
                 Project1(_att, t, l.O, _tmp, _qDim);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
                 EngineOps.RmsNorm(_x, l.FfnNorm, _xn, t, dim, c.NormEps);
@@ -234,7 +312,8 @@ public sealed unsafe class LlamaEngine : ICausalLm, IDisposable
         _disposed = true;
         foreach (var p in _allocations) NativeMemory.AlignedFree((void*)p);
         _allocations.Clear();
-        _cache.Dispose(); _matmul.Dispose(); _qDim?.Dispose(); _qFfn?.Dispose();
+        foreach (var cache in _caches) cache.Dispose();
+        _matmul.Dispose(); _qDim?.Dispose(); _qFfn?.Dispose();
         if (_ownsFile) _file.Dispose();
     }
 }

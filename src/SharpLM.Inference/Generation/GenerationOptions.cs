@@ -31,3 +31,6 @@ public enum FinishReason { Length, Stop, Cancelled }
 
 /// <summary>Result of a finished generation.</summary>
 public sealed record GenerationResult(int[] Tokens, FinishReason Finish, double PrefillTokensPerSecond, double DecodeTokensPerSecond);
+
+/// <summary>Results of a batch, in prompt order, with aggregate throughput over all its sequences.</summary>
+public sealed record BatchGenerationResult(IReadOnlyList<GenerationResult> Results, double PrefillTokensPerSecond, double DecodeTokensPerSecond);

@@ -1,10 +1,11 @@
 // TextGenerator: autoregressive decoding over an ICausalLm (LlamaEngine, or a DecoderModel through
-// DecoderModelLm) whose KV cache holds the sequence — one prefill pass over the prompt, then one token per step — with the sampler, stop tokens, a length limit, cancellation, a
-// streaming form (IAsyncEnumerable) and prefill/decode throughput. Prompts of different lengths in a batch
-// are generated one after another, each with its own cache.
+// DecoderModelLm) whose KV cache holds the sequence — one prefill pass over the prompt, then one token per
+// step — with the sampler, stop tokens, a length limit, cancellation, a streaming form (IAsyncEnumerable) and
+// prefill/decode throughput. Several prompts (of any lengths) run as one batch with continuous batching
+// (BatchGenerator) when the model has cache slots (IBatchedCausalLm, e.g. LlamaEngine opened with
+// maxSequences > 1), otherwise one after another.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using SharpLM.Inference.Sampling;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Transformer;
 
@@ -20,7 +21,7 @@ public sealed class TextGenerator(ICausalLm model)
     public GenerationResult Generate(IReadOnlyList<int> prompt, GenerationOptions options, CancellationToken cancel = default)
     {
         var tokens = new List<int>();
-        var stats = new Stats();
+        var stats = new GenerationStats();
         FinishReason finish = FinishReason.Length;
         foreach (var (token, reason) in Steps(prompt, options, stats, cancel))
         {
@@ -30,14 +31,31 @@ public sealed class TextGenerator(ICausalLm model)
         return new GenerationResult(tokens.ToArray(), finish, stats.PrefillRate, stats.DecodeRate);
     }
 
-    /// <summary>Generates for several prompts (of any lengths).</summary>
+    /// <summary>
+    /// Generates for several prompts (of any lengths) with the same options, except that prompt i samples
+    /// with seed <c>options.Sampling.Seed + i</c>, so sampled sequences differ yet every run repeats
+    /// (prompt 0 gets exactly the tokens <see cref="Generate(IReadOnlyList{int}, GenerationOptions, CancellationToken)"/> gives).
+    /// </summary>
     public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, CancellationToken cancel = default)
-        => prompts.Select(p => Generate(p, options, cancel)).ToList();
+        => GenerateBatch(prompts, PerPrompt(options, prompts.Count), cancel).Results;
+
+    /// <summary>
+    /// Generates for several prompts, prompt i with <paramref name="options"/>[i], as one batch when the model
+    /// has cache slots (at most MaxSequences at a time; a finished sequence's slot takes the next prompt),
+    /// otherwise one after another. Every request is validated before anything runs. The rates in the
+    /// result (and in each of its GenerationResults) are aggregate tokens/s over all sequences.
+    /// </summary>
+    public BatchGenerationResult GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<GenerationOptions> options, CancellationToken cancel = default)
+        => BatchGenerator.Run(model as IBatchedCausalLm ?? new BatchGenerator.OneSlot(model), prompts, options, cancel);
+
+    /// <summary>Options for prompt i of a batch: <paramref name="options"/> with sampling seed Seed + i.</summary>
+    public static IReadOnlyList<GenerationOptions> PerPrompt(GenerationOptions options, int count) =>
+        Enumerable.Range(0, count).Select(i => options with { Sampling = options.Sampling with { Seed = unchecked(options.Sampling.Seed + (ulong)i) } }).ToArray();
 
     /// <summary>Streams generated tokens as they are produced.</summary>
     public async IAsyncEnumerable<int> StreamAsync(IReadOnlyList<int> prompt, GenerationOptions options, [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        foreach (var (token, reason) in Steps(prompt, options, new Stats(), cancel))
+        foreach (var (token, reason) in Steps(prompt, options, new GenerationStats(), cancel))
         {
             if (token >= 0) yield return token;
             if (reason is not null) yield break;
@@ -45,34 +63,24 @@ public sealed class TextGenerator(ICausalLm model)
         }
     }
 
-    private sealed class Stats
+    private IEnumerable<(int Token, FinishReason? Reason)> Steps(IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats, CancellationToken cancel)
     {
-        public double PrefillRate, DecodeRate;
-    }
-
-    private IEnumerable<(int Token, FinishReason? Reason)> Steps(IReadOnlyList<int> prompt, GenerationOptions options, Stats stats, CancellationToken cancel)
-    {
-        int vocab = model.VocabSize;
-        options.Validate(vocab, model.ContextLength, prompt.Count);
-        foreach (var id in prompt)
-            if (id < 0 || id >= vocab) throw new ArgumentOutOfRangeException(nameof(prompt), id, $"TextGenerator: prompt token {id} is outside the vocabulary [0, {vocab}).");
-        var sampler = new TokenSampler(options.Sampling, vocab);
-        var history = new List<int>(prompt);
-        var logits = new float[vocab];
+        var seq = new SequenceState(prompt, options, model.VocabSize, model.ContextLength);
+        var logits = new float[model.VocabSize];
         var sw = Stopwatch.StartNew();
-        model.Forward(prompt.ToArray(), 0, logits);
-        stats.PrefillRate = prompt.Count / Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
+        model.Forward(seq.Tokens, 0, logits);
+        stats.PrefillTokens = prompt.Count;
+        stats.PrefillSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        for (int step = 0; step < options.MaxNewTokens; step++)
+        while (true)
         {
             if (cancel.IsCancellationRequested) { yield return (-1, FinishReason.Cancelled); yield break; }
-            int next = sampler.Next(logits, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(history));
-            history.Add(next);
-            stats.DecodeRate = (step + 1) / Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
-            if (options.StopTokens.Contains(next)) { yield return (next, FinishReason.Stop); yield break; }
-            if (step == options.MaxNewTokens - 1) { yield return (next, FinishReason.Length); yield break; }
-            yield return (next, null);
-            model.Forward([next], history.Count - 1, logits);
+            var reason = seq.Accept(logits);
+            stats.DecodeTokens = seq.Length - seq.PromptLength;
+            stats.DecodeSeconds = sw.Elapsed.TotalSeconds;
+            yield return (seq.Last, reason);
+            if (reason is not null) yield break;
+            model.Forward([seq.Last], seq.Length - 1, logits);
         }
     }
 }

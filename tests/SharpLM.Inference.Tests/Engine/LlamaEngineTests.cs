@@ -5,9 +5,7 @@
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
 using SharpLM.Models.Formats.Gguf;
-using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
 using SharpLM.TestSupport;
@@ -17,41 +15,17 @@ namespace SharpLM.Inference.Tests.Engine;
 
 public sealed class LlamaEngineTests : IDisposable
 {
-    private static readonly string FixtureDir = Path.Combine(RepoPaths.Root, "tests", "SharpLM.Models.Tests", "Fixtures", "llama_gqa");
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sharplm-engine-tests-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly DecoderModel _model = ModelFile.Load(FixtureDir);
+    private static readonly string FixtureDir = LlamaGqaGguf.FixtureDir;
+    private readonly LlamaGqaGguf _files = new();
     private static readonly int[] Sequence = [3, 17, 42, 5, 9, 63, 0, 28, 11, 50, 7, 33, 21, 2, 60, 14];
 
-    public LlamaEngineTests() => Directory.CreateDirectory(_dir);
+    public void Dispose() => _files.Dispose();
 
-    public void Dispose()
-    {
-        _model.Dispose();
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
+    private string Gguf(GgmlType type) => _files.Gguf(type);
 
-    private string Gguf(GgmlType type)
-    {
-        var path = Path.Combine(_dir, $"llama_gqa-{type}.gguf");
-        if (!File.Exists(path)) ModelFile.Save(_model, path, ModelFileFormat.Gguf, type);
-        return path;
-    }
+    private float[] ReferenceLogits(int[] ids) => _files.ReferenceLogits(ids);
 
-    /// <summary>Reference logits [T, V] of the whole sequence by DecoderModel (no cache).</summary>
-    private float[] ReferenceLogits(int[] ids)
-    {
-        using var scope = TensorScope.Begin();
-        using var _ = GradMode.NoGrad();
-        _model.Eval();
-        return _model.Forward(Tensor.FromArray(ids, 1, ids.Length)).ToArray();
-    }
-
-    private static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float m = 0;
-        for (int i = 0; i < a.Length; i++) m = MathF.Max(m, MathF.Abs(a[i] - b[i]));
-        return m;
-    }
+    private static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => LlamaGqaGguf.MaxAbsDiff(a, b);
 
     [Fact]
     public void F32EngineEqualsDecoderModelInPrefillAndDecode()
