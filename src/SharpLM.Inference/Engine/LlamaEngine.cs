@@ -301,7 +301,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     /// <summary>Quantises the T rows of x once for every quantised weight that reads them (null when none does).</summary>
     private static QuantizedActivations? QuantizeForGemm(float* x, int t, QuantizedActivations? qa, bool needed)
     {
-        if (!needed || qa is null || !QuantGemm.Supported || t > QuantGemm.MaxTokens) return null;
+        if (!needed || qa is null) return null;
         qa.Quantize(x, t);
         return qa;
     }

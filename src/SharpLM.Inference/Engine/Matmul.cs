@@ -2,7 +2,7 @@
 //   Gemv (decode, one activation row): up to three matrices sharing one input (q/k/v, gate/up) in a single
 //   WorkerPool job, split into chunks of RowsPerItem output rows; each chunk runs RowDot on all rows.
 //   Gemm (prefill, T rows): F32 weights go straight to Sgemm from the mapped file; Q8_0/Q4_0 run the int8
-//   QuantGemm on quantised activations for short batches (QuantGemm.MaxTokens); everything else is dequantised panel
+//   QuantGemm on quantised activations; F16/BF16 (and quantised weights without activations) are dequantised panel
 //   by panel (rows in parallel) into a reused f32 scratch and multiplied by Sgemm.
 using System.Runtime.InteropServices;
 using SharpLM.Models.Formats.Gguf;
@@ -71,7 +71,7 @@ internal sealed unsafe class Matmul : IDisposable
     /// <summary>
     /// Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t, 0..m.Cols) · Wᵀ for t &lt; <paramref name="tokens"/>.
     /// <paramref name="xq"/>, when given, holds the same rows quantised to Q8_0: Q8_0/Q4_0 weights then run the
-    /// int8 QuantGemm instead of dequantise + SGEMM where that is faster (QuantGemm.Preferred).
+    /// int8 QuantGemm (the engine always passes it for those, so every route sees the same activations).
     /// </summary>
     public void Gemm(float* x, int tokens, in WeightMatrix m, float* y, int ldy, QuantizedActivations? xq = null)
     {
@@ -80,7 +80,7 @@ internal sealed unsafe class Matmul : IDisposable
             Sgemm.Run(false, true, tokens, m.Rows, m.Cols, x, m.Cols, (float*)m.Data, m.Cols, y, ldy, false);
             return;
         }
-        if (xq is not null && QuantGemm.Preferred(m, tokens))
+        if (xq is not null && m.IsQuantized)
         {
             QuantGemm.Run(xq, tokens, m, y, ldy);
             return;

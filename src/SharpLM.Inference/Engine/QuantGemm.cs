@@ -1,7 +1,8 @@
 // QuantGemm: prefill GEMM for Q8_0/Q4_0 weights on int8 activations — Y[t, r] = Σ_b d_w[r,b]·d_x[t,b]·Σ_j q_w·q_x —
-// instead of dequantising the weights to f32 and running SGEMM. Why: the f32 route writes and re-reads four
-// bytes per weight per prefill chunk and is capped by the f32 FMA rate; the int8 route multiplies 64 value
-// pairs per instruction.
+// for every multi-row matmul on quantised weights (prefill and batched decode). Why int8 and not dequantise +
+// SGEMM: the GEMV kernels of decode already run on Q8_0-quantised activations (as llama.cpp does), and a
+// sequence must give the same logits whether its rows run alone, in a long prefill pass or in a batch with
+// other sequences — so every route for a quantised weight sees the same quantised activations.
 //   Work item = RowsPerItem weight rows × all tokens. Each item first unpacks its rows into a thread-local
 //   panel (per row: blocks in pairs, 64 signed int8 — Q8_0 as stored, Q4_0 as q−8 — then the pair's scales
 //   spread over the sixteen int32 lanes [d0×8, d1×8], the same lane layout as QuantizedActivations.Dl), so
@@ -9,8 +10,9 @@
 //   Micro-kernel = MR tokens × NR rows, MR·NR Vector512 accumulators. Per block pair and (token, row):
 //   u8·s8 products need one unsigned side, so |w| is multiplied with sign(w)·x (x ∈ [−127, 127], so no
 //   int16 pair saturates), summed to int32 (MultiplyAddAdjacent twice), converted and scaled by d_w·d_x.
-//   .NET 10 exposes no 512-bit VNNI (vpdpbusd), hence the two-step madd; six instructions per 64 products make
-//   it faster than dequantise + SGEMM only for short batches (see MaxTokens).
+//   .NET 10 exposes no 512-bit VNNI (vpdpbusd), hence the two-step madd: six instructions per 64 products, about
+//   0.8× of SGEMM's f32 rate on a Zen 4 core for long batches and 2× dequantise + SGEMM for a few rows
+//   (`bench quant-gemm`). Without AVX-512 each (token, row) runs RowDot's AVX2 or scalar int8 dot.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -35,19 +37,8 @@ internal static unsafe class QuantGemm
         public float* Y;
     }
 
-    /// <summary>True where the AVX-512 kernel runs (otherwise the engine keeps the dequantise + SGEMM route).</summary>
+    /// <summary>True where the AVX-512 tile kernel runs; elsewhere each (token, row) runs RowDot's AVX2/scalar int8 dot.</summary>
     public static bool Supported => RowDot.Simd;
-
-    /// <summary>
-    /// Most tokens for which the int8 route is taken. Measured with `bench quant-gemm` on a Zen 4 (1 thread,
-    /// 2048×768 Q4_0): int8 is 2.1× dequantise + SGEMM at 4 tokens, 1.08× at 16, 0.81× at 64 — without VNNI
-    /// each 64 products cost six AVX-512 instructions, so for long prefill chunks the f32 FMA route is faster,
-    /// while for a few tokens (batched decode, short prompts) writing an f32 copy of every weight dominates.
-    /// </summary>
-    public const int MaxTokens = 32;
-
-    /// <summary>True when <see cref="Run"/> is the faster route for <paramref name="m"/> at <paramref name="tokens"/> tokens.</summary>
-    public static bool Preferred(in WeightMatrix m, int tokens) => Supported && m.IsQuantized && tokens <= MaxTokens;
 
     /// <summary>Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t]·Wᵀ for the first <paramref name="tokens"/> quantised rows of <paramref name="x"/>.</summary>
     public static void Run(QuantizedActivations x, int tokens, in WeightMatrix m, float* y, int ldy)
@@ -72,6 +63,11 @@ internal static unsafe class QuantGemm
     {
         var j = (Job*)ctx;
         int r0 = item * RowsPerItem, rows = Math.Min(RowsPerItem, j->M.Rows - r0), pairs = Pairs(j->M.Cols);
+        if (!Supported) // no AVX-512: the GEMV kernels row by row, on the same int8 activations
+        {
+            for (int i = 0; i < j->Tokens; i++) RowDot.Rows(j->M, r0, r0 + rows, null, j->X[i], j->Y + (long)i * j->Ldy);
+            return;
+        }
         long rowBytes = PanelRowBytes(j->M.Cols);
         byte* panel = Panel(rows * rowBytes);
         for (int r = 0; r < rows; r++) Unpack(j->M, r0 + r, panel + r * rowBytes);

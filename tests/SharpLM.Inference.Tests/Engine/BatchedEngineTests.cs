@@ -44,7 +44,7 @@ public sealed class BatchedEngineTests : IDisposable
 
     // F32: within 1e-4 of DecoderModel and of the engine run one sequence at a time. Other types are compared
     // relative to the largest |logit|, against DecoderModel over the file's dequantised weights. Batched rows
-    // (GEMM: int8 QuantGemm for Q8_0/Q4_0 up to its token limit) equal one sequence alone (GEMV) to float
+    // (GEMM: int8 QuantGemm for Q8_0/Q4_0, on the same quantised activations) equal one sequence alone (GEMV) to float
     // rounding; the larger Q8_0/Q4_0 bound against DecoderModel is the engine's Q8_0 activation quantisation
     // (as in LlamaEngineTests, here over 3 sequences and 14 positions), not batching.
     [Theory]
