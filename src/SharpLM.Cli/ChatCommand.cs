@@ -48,17 +48,14 @@ internal static class ChatCommand
                         MaxNewTokens = Math.Min(r.GetValue(max), room), StopTokens = tok.Eos is { } eos ? [eos] : [],
                         Sampling = new SamplingOptions { Temperature = r.GetValue(temp), TopP = r.GetValue(topP), Seed = r.GetValue(seed) },
                     };
-                    var reply = new List<int>();
-                    string shown = "";
-                    await foreach (var t in generator.StreamAsync(prompt, opts, cancel))
+                    var reply = new System.Text.StringBuilder();
+                    await foreach (var piece in generator.StreamTextAsync(prompt, opts with { Detokenize = tok.Decode }, cancel))
                     {
-                        if (t == tok.Eos) break;
-                        reply.Add(t);
-                        var text = tok.Decode([.. reply]);
-                        if (text.Length > shown.Length && !text.EndsWith('\uFFFD')) { Console.Write(text[shown.Length..]); shown = text; }
+                        Console.Write(piece);
+                        reply.Append(piece);
                     }
                     Console.WriteLine();
-                    history.Add(ChatMessage.Assistant(tok.Decode([.. reply])));
+                    history.Add(ChatMessage.Assistant(reply.ToString()));
                 }
                 return 0;
             }

@@ -29,7 +29,8 @@ internal static class GenerateCommand
         var rep = new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
         var stop = new Option<string?>("--stop-ids") { Description = "Comma-separated stop token ids." };
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop };
+        var stopText = new Option<string[]>("--stop") { Description = "Stop string (repeatable): the text ends before its first occurrence.", AllowMultipleArgumentsPerToken = false };
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText };
         cmd.SetAction(r =>
         {
             try
@@ -40,9 +41,13 @@ internal static class GenerateCommand
                 if (r.GetValue(batch) is { } b0 && (b0 < 1 || r.GetValue(file) is null))
                     throw new ArgumentException($"--batch needs --prompt-file and a value of at least 1, got {b0}.");
                 ModelTokenizer? tok = r.GetValue(ids) is null ? ModelTokenizer.For(path) : null;
+                var stops = r.GetValue(stopText) ?? [];
+                if (stops.Length > 0 && tok is null) throw new ArgumentException("--stop needs text output: use --prompt or --prompt-file (the model's tokenizer), not --prompt-ids.");
                 var opts = new GenerationOptions
                 {
                     MaxNewTokens = r.GetValue(max),
+                    StopStrings = stops,
+                    Detokenize = tok?.Decode,
                     StopTokens = r.GetValue(stop) is { } s ? ParseIds(s, "--stop-ids") : tok?.Eos is { } eos ? [eos] : [],
                     Sampling = new SamplingOptions
                     {
@@ -53,8 +58,10 @@ internal static class GenerateCommand
                 if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
                 using var owner = OpenModel(path);
-                var res = new TextGenerator((ICausalLm)owner).Generate(prompt, opts);
-                Console.WriteLine(tok is not null ? tok.Decode([.. prompt, .. res.Tokens]) : string.Join(",", res.Tokens));
+                if (tok is not null) Console.Write(tok.Decode(prompt));
+                // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
+                var res = new TextGenerator((ICausalLm)owner).Generate(prompt, opts, onText: tok is null ? null : Console.Write);
+                Console.WriteLine(tok is not null ? "" : string.Join(",", res.Tokens));
                 Console.Error.WriteLine($"finish: {res.Finish}; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s");
                 return 0;
             }
@@ -82,7 +89,7 @@ internal static class GenerateCommand
         for (int i = 0; i < ids.Length; i++)
         {
             Console.WriteLine($"=== prompt {i + 1} ({prompts.Path}:{prompts.Prompts[i].Line}), {res.Results[i].Tokens.Length} tokens, finish: {res.Results[i].Finish} ===");
-            Console.WriteLine(tok.Decode([.. ids[i], .. res.Results[i].Tokens]));
+            Console.WriteLine(tok.Decode(ids[i].ToArray()) + res.Results[i].Text);
         }
         int together = lm is IBatchedCausalLm b ? b.MaxSequences : 1;
         Console.Error.WriteLine($"{ids.Length} prompts, {together} at a time; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s (summed over sequences)");

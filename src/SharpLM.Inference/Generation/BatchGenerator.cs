@@ -61,7 +61,7 @@ internal static class BatchGenerator
         {
             if (cancel.IsCancellationRequested)
             {
-                foreach (var (s, _) in running) finish[s] = FinishReason.Cancelled;
+                foreach (var (s, _) in running) { finish[s] = FinishReason.Cancelled; seqs[s].Cancel(); }
                 foreach (var s in waiting) finish[s] = FinishReason.Cancelled;
                 break;
             }
@@ -74,7 +74,7 @@ internal static class BatchGenerator
             if (step.Count > 0) Run(prefill: false);
         }
         double prefillRate = stats.PrefillRate, decodeRate = stats.DecodeRate;
-        var results = seqs.Select((s, i) => new GenerationResult(s.Generated.ToArray(), finish[i]!.Value, prefillRate, decodeRate)).ToArray();
+        var results = seqs.Select((s, i) => new GenerationResult(s.Generated.ToArray(), finish[i]!.Value, prefillRate, decodeRate) { Text = s.Text }).ToArray();
         return new BatchGenerationResult(results, prefillRate, decodeRate);
     }
 

@@ -1,4 +1,5 @@
-// GenerationOptions: what to generate beyond the sampling knobs — length limit, stop tokens, beams.
+// GenerationOptions: what to generate beyond the sampling knobs — length limit, stop tokens, stop strings
+// (with the tokenizer's decode, which also gives text results and text streaming).
 using SharpLM.Inference.Sampling;
 
 namespace SharpLM.Inference.Generation;
@@ -12,6 +13,10 @@ public sealed record GenerationOptions
     public IReadOnlyList<int> StopTokens { get; init; } = [];
     /// <summary>Next-token selection.</summary>
     public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
+    /// <summary>Generation stops when the generated text contains any of these strings; the text ends before it. Needs <see cref="Detokenize"/>.</summary>
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
+    /// <summary>The tokenizer's decode (ids → text); with it, results carry the generated text and text can be streamed.</summary>
+    public Func<int[], string>? Detokenize { get; init; }
 
     public GenerationOptions Validate(int vocabSize, int contextLength, int promptLength)
     {
@@ -21,6 +26,10 @@ public sealed record GenerationOptions
             throw new ArgumentException($"GenerationOptions: prompt of {promptLength} tokens + {MaxNewTokens} new tokens exceeds the context length {contextLength}.");
         foreach (var s in StopTokens)
             if (s < 0 || s >= vocabSize) throw new ArgumentOutOfRangeException(nameof(StopTokens), s, $"GenerationOptions: stop token {s} is outside [0, {vocabSize}).");
+        for (int i = 0; i < StopStrings.Count; i++)
+            if (string.IsNullOrEmpty(StopStrings[i])) throw new ArgumentException($"GenerationOptions: stop string {i} is empty.");
+        if (StopStrings.Count > 0 && Detokenize is null)
+            throw new ArgumentException("GenerationOptions: stop strings need Detokenize (the tokenizer's decode) to see the generated text.");
         Sampling.Validate(vocabSize);
         return this;
     }
@@ -30,7 +39,11 @@ public sealed record GenerationOptions
 public enum FinishReason { Length, Stop, Cancelled }
 
 /// <summary>Result of a finished generation.</summary>
-public sealed record GenerationResult(int[] Tokens, FinishReason Finish, double PrefillTokensPerSecond, double DecodeTokensPerSecond);
+public sealed record GenerationResult(int[] Tokens, FinishReason Finish, double PrefillTokensPerSecond, double DecodeTokensPerSecond)
+{
+    /// <summary>The generated text (cut before a stop string), when the options had <see cref="GenerationOptions.Detokenize"/>; else null.</summary>
+    public string? Text { get; init; }
+}
 
 /// <summary>Results of a batch, in prompt order, with aggregate throughput over all its sequences.</summary>
 public sealed record BatchGenerationResult(IReadOnlyList<GenerationResult> Results, double PrefillTokensPerSecond, double DecodeTokensPerSecond);

@@ -1,6 +1,7 @@
 // TextGenerator: autoregressive decoding over an ICausalLm (LlamaEngine, or a DecoderModel through
 // DecoderModelLm) whose KV cache holds the sequence — one prefill pass over the prompt, then one token per
-// step — with the sampler, stop tokens, a length limit, cancellation, a streaming form (IAsyncEnumerable) and
+// step — with the sampler, stop tokens, stop strings, a length limit, cancellation, streaming forms of tokens
+// and of text (IAsyncEnumerable; text through TextStreamer) and
 // prefill/decode throughput. Several prompts (of any lengths) run as one batch with continuous batching
 // (BatchGenerator) when the model has cache slots (IBatchedCausalLm, e.g. LlamaEngine opened with
 // maxSequences > 1), otherwise one after another.
@@ -17,18 +18,23 @@ public sealed class TextGenerator(ICausalLm model)
     /// <summary>Generates with the reference <see cref="DecoderModel"/> (f32, autograd modules).</summary>
     public TextGenerator(DecoderModel model) : this(new DecoderModelLm(model)) { }
 
-    /// <summary>Generates a continuation of <paramref name="prompt"/>.</summary>
-    public GenerationResult Generate(IReadOnlyList<int> prompt, GenerationOptions options, CancellationToken cancel = default)
+    /// <summary>
+    /// Generates a continuation of <paramref name="prompt"/>. With <see cref="GenerationOptions.Detokenize"/>,
+    /// <paramref name="onText"/> receives each piece of text as it becomes final and the result carries the text.
+    /// </summary>
+    public GenerationResult Generate(IReadOnlyList<int> prompt, GenerationOptions options, CancellationToken cancel = default, Action<string>? onText = null)
     {
         var tokens = new List<int>();
+        var text = new System.Text.StringBuilder();
         var stats = new GenerationStats();
         FinishReason finish = FinishReason.Length;
-        foreach (var (token, reason) in Steps(prompt, options, stats, cancel))
+        foreach (var (token, reason, piece) in Steps(prompt, options, stats, cancel))
         {
             if (token >= 0) tokens.Add(token);
+            if (piece.Length > 0) { text.Append(piece); onText?.Invoke(piece); }
             if (reason is { } r) { finish = r; break; }
         }
-        return new GenerationResult(tokens.ToArray(), finish, stats.PrefillRate, stats.DecodeRate);
+        return new GenerationResult(tokens.ToArray(), finish, stats.PrefillRate, stats.DecodeRate) { Text = options.Detokenize is null ? null : text.ToString() };
     }
 
     /// <summary>
@@ -55,7 +61,7 @@ public sealed class TextGenerator(ICausalLm model)
     /// <summary>Streams generated tokens as they are produced.</summary>
     public async IAsyncEnumerable<int> StreamAsync(IReadOnlyList<int> prompt, GenerationOptions options, [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        foreach (var (token, reason) in Steps(prompt, options, new GenerationStats(), cancel))
+        foreach (var (token, reason, _) in Steps(prompt, options, new GenerationStats(), cancel))
         {
             if (token >= 0) yield return token;
             if (reason is not null) yield break;
@@ -63,7 +69,22 @@ public sealed class TextGenerator(ICausalLm model)
         }
     }
 
-    private IEnumerable<(int Token, FinishReason? Reason)> Steps(IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats, CancellationToken cancel)
+    /// <summary>
+    /// Streams the generated text in pieces as they become final (incremental detokenisation, cut before a
+    /// stop string); needs <see cref="GenerationOptions.Detokenize"/>.
+    /// </summary>
+    public async IAsyncEnumerable<string> StreamTextAsync(IReadOnlyList<int> prompt, GenerationOptions options, [EnumeratorCancellation] CancellationToken cancel = default)
+    {
+        if (options.Detokenize is null) throw new ArgumentException("TextGenerator.StreamTextAsync: the options need Detokenize (the tokenizer's decode).", nameof(options));
+        foreach (var (_, reason, piece) in Steps(prompt, options, new GenerationStats(), cancel))
+        {
+            if (piece.Length > 0) yield return piece;
+            if (reason is not null) yield break;
+            await Task.Yield();
+        }
+    }
+
+    private IEnumerable<(int Token, FinishReason? Reason, string Text)> Steps(IReadOnlyList<int> prompt, GenerationOptions options, GenerationStats stats, CancellationToken cancel)
     {
         var seq = new SequenceState(prompt, options, model.VocabSize, model.ContextLength);
         var logits = new float[model.VocabSize];
@@ -74,11 +95,11 @@ public sealed class TextGenerator(ICausalLm model)
         sw.Restart();
         while (true)
         {
-            if (cancel.IsCancellationRequested) { yield return (-1, FinishReason.Cancelled); yield break; }
+            if (cancel.IsCancellationRequested) { seq.Cancel(); yield return (-1, FinishReason.Cancelled, seq.TakeText()); yield break; }
             var reason = seq.Accept(logits);
             stats.DecodeTokens = seq.Length - seq.PromptLength;
             stats.DecodeSeconds = sw.Elapsed.TotalSeconds;
-            yield return (seq.Last, reason);
+            yield return (seq.Last, reason, seq.TakeText());
             if (reason is not null) yield break;
             model.Forward([seq.Last], seq.Length - 1, logits);
         }
