@@ -33,7 +33,7 @@ internal static class ConvertCommand
             var sw = System.Diagnostics.Stopwatch.StartNew();
             using var model = ModelFile.Load(input);
             var fmt = ModelFile.FromTargetPath(output);
-            ModelFile.Save(model, output, fmt, type);
+            ModelFile.Save(model, output, fmt, type, fmt == ModelFileFormat.Gguf ? ModelVocabulary.For(input, model.Config.VocabSize) : null);
             Console.WriteLine($"{ModelFile.Detect(input)} {input} → {fmt} {output}{(fmt == ModelFileFormat.Gguf ? $" ({type})" : "")}: " +
                               $"{model.ParameterCount:N0} parameters in {sw.Elapsed.TotalSeconds:F1}s");
             return 0;

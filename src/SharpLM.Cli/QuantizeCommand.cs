@@ -26,7 +26,7 @@ internal static class QuantizeCommand
                 if (!outPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"quantize: the target must be a .gguf file, got {outPath}.");
                 var t = ConvertCommand.ParseType(r.GetValue(type)!);
                 using var model = ModelFile.Load(inPath);
-                ModelFile.Save(model, outPath, ModelFileFormat.Gguf, t);
+                ModelFile.Save(model, outPath, ModelFileFormat.Gguf, t, ModelVocabulary.For(inPath, model.Config.VocabSize));
                 Console.WriteLine($"wrote {outPath} ({t}, {new FileInfo(outPath).Length / 1e6:F1} MB)");
                 if (r.GetValue(text) is not { } textPath) return 0;
                 var tokens = ModelTokenizer.For(inPath).Encode(File.ReadAllText(textPath));
