@@ -48,14 +48,11 @@ internal static class ChatCommand
                         MaxNewTokens = Math.Min(r.GetValue(max), room), StopTokens = tok.Eos is { } eos ? [eos] : [],
                         Sampling = new SamplingOptions { Temperature = r.GetValue(temp), TopP = r.GetValue(topP), Seed = r.GetValue(seed) },
                     };
-                    var reply = new System.Text.StringBuilder();
-                    await foreach (var piece in generator.StreamTextAsync(prompt, opts with { Detokenize = tok.Decode }, cancel))
-                    {
-                        Console.Write(piece);
-                        reply.Append(piece);
-                    }
+                    // The reply is printed as its text becomes final (incremental detokenisation).
+                    var res = generator.Generate(prompt, opts with { Detokenize = tok.Decode }, cancel, onText: Console.Write);
                     Console.WriteLine();
-                    history.Add(ChatMessage.Assistant(reply.ToString()));
+                    Console.Error.WriteLine($"[{res.Tokens.Length} tokens, {res.Finish}; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s]");
+                    history.Add(ChatMessage.Assistant(res.Text!));
                 }
                 return 0;
             }
