@@ -2,7 +2,8 @@
 // generator and beam search drive it exactly like LlamaEngine. It keeps one KvCache per slot (allocated on
 // first use, sized to the model's context); ForwardBatch runs the chunks one after another (the reference is
 // not about speed). Position 0 starts a new sequence in a slot, any other position must continue at the
-// slot's cached length (KvCache can append, not truncate).
+// slot's cached length (KvCache can append, not truncate). contextLength caps each slot's cache like
+// LlamaEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context).
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
@@ -10,7 +11,7 @@ using SharpLM.Tensors.Autograd;
 namespace SharpLM.Inference.Engine;
 
 /// <summary>A <see cref="DecoderModel"/> seen as an <see cref="IBatchedCausalLm"/> with <paramref name="maxSequences"/> slots.</summary>
-public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1) : IBatchedCausalLm, IDisposable
+public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1, int? contextLength = null) : IBatchedCausalLm, IDisposable
 {
     private readonly KvCache?[] _caches = maxSequences >= 1 ? new KvCache?[maxSequences]
         : throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "DecoderModelLm: maxSequences must be at least 1.");
@@ -19,7 +20,7 @@ public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1) : I
 
     public int VocabSize => model.Config.VocabSize;
 
-    public int ContextLength => model.Config.MaxPositions;
+    public int ContextLength { get; } = Math.Clamp(contextLength ?? model.Config.MaxPositions, 1, model.Config.MaxPositions);
 
     public int MaxSequences => _caches.Length;
 

@@ -36,7 +36,7 @@ public sealed class BeamSearch
     public IReadOnlyList<BeamHypothesis> Run(IReadOnlyList<int> prompt, int beams, int maxNewTokens, float lengthPenalty = 1f, IReadOnlyList<int>? stopTokens = null)
     {
         if (beams < 1) throw new ArgumentOutOfRangeException(nameof(beams), beams, "BeamSearch: beams must be at least 1.");
-        using var owned = _model is null ? null : new DecoderModelLm(_model, beams);
+        using var owned = _model is null ? null : new DecoderModelLm(_model, beams, (int)Math.Min((long)prompt.Count + maxNewTokens, int.MaxValue));
         var lm = owned ?? (IBatchedCausalLm)_lm!;
         if (lm.MaxSequences < beams)
             throw new ArgumentException($"BeamSearch: {beams} beams need {beams} cache slots, but the model has {lm.MaxSequences} (open the engine with maxSequences ≥ {beams}).", nameof(beams));

@@ -155,6 +155,12 @@ public sealed class EngineBeamSearchTests : IDisposable
             Assert.True(LlamaGqaGguf.MaxAbsDiff(logits, reference.AsSpan(t * v, v)) < 1e-4, $"position {t}");
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => lm.CopySlot(0, 2));
+
+        // A capped context (beam search sizes the reference's caches to prompt + new tokens) is enforced.
+        using var small = new DecoderModelLm(_files.Model, maxSequences: 1, contextLength: 4);
+        Assert.Equal(4, small.ContextLength);
+        var over = Assert.Throws<InvalidOperationException>(() => small.Forward(seq.AsSpan(0, 5), 0, logits));
+        Assert.Contains("exceed the context length 4", over.Message);
     }
 
     [Fact]
