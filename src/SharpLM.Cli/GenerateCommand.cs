@@ -2,6 +2,8 @@
 // options]`: greedy or sampled continuation with the KV-cache generator (GGUF files on the GGUF-native engine);
 // prints the text (with the model's tokenizer) or the ids, and prefill/decode tokens per second. A prompt file
 // (one prompt per line) runs as one batch on an engine with N cache slots (TextGenerator.GenerateBatch).
+// `--beams N [--length-penalty P]` runs beam search instead (BeamSearch on a model opened with N slots, so on
+// GGUF all beams advance in one batched pass per step): the best hypothesis to stdout, every hypothesis's score to stderr.
 // `sharplm chat` reuses OpenModel.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
@@ -30,7 +32,9 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
         var stop = new Option<string?>("--stop-ids") { Description = "Comma-separated stop token ids." };
         var stopText = new Option<string[]>("--stop") { Description = "Stop string (repeatable): the text ends before its first occurrence.", AllowMultipleArgumentsPerToken = false };
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText };
+        var beams = new Option<int?>("--beams") { Description = "Beam search with N beams (deterministic; not with sampling or --prompt-file)." };
+        var lengthPenalty = new Option<float>("--length-penalty") { DefaultValueFactory = _ => 1f, Description = "With --beams: hypothesis score = Σ log p / length^P." };
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty };
         cmd.SetAction(r =>
         {
             try
@@ -55,8 +59,15 @@ internal static class GenerateCommand
                         RepetitionPenalty = r.GetValue(rep), Seed = r.GetValue(seed),
                     },
                 };
+                if (r.GetValue(beams) is not null && (r.GetValue(file) is not null || opts.Sampling.Temperature != 0))
+                    throw new ArgumentException("--beams is deterministic beam search over one prompt: give --prompt or --prompt-ids, and no --temperature.");
+                if (r.GetValue(beams) is not null && stops.Length > 0)
+                    throw new ArgumentException("--stop is not supported with --beams (beam search ends hypotheses on stop ids: --stop-ids).");
+                if (r.GetValue(beams) is null && r.GetValue(lengthPenalty) != 1f)
+                    throw new ArgumentException("--length-penalty needs --beams.");
                 if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
+                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts);
                 using var owner = OpenModel(path);
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
@@ -96,12 +107,27 @@ internal static class GenerateCommand
         return 0;
     }
 
+    /// <summary>Beam search on a model with one cache slot per beam; prints the best hypothesis, then every hypothesis's score to stderr.</summary>
+    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts)
+    {
+        if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
+        using var owner = OpenModel(path, beams);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var hyps = new BeamSearch((IBatchedCausalLm)owner).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
+        var best = hyps[0].Tokens;
+        Console.WriteLine(tok is not null ? tok.Decode([.. prompt, .. best]) : string.Join(",", best));
+        for (int i = 0; i < hyps.Count; i++)
+            Console.Error.WriteLine($"beam {i + 1}: score {hyps[i].Score:F4} (sum log p {hyps[i].SumLogProb:F4}, {hyps[i].Tokens.Length} tokens){(tok is not null ? "" : ": " + string.Join(",", hyps[i].Tokens))}");
+        Console.Error.WriteLine($"{beams} beams, length penalty {lengthPenalty}, {watch.Elapsed.TotalSeconds:F2} s");
+        return 0;
+    }
+
     /// <summary>
     /// GGUF files run on the GGUF-native engine (weights stay in their stored type) with <paramref name="maxSequences"/>
-    /// cache slots; others on DecoderModel (one sequence at a time).
+    /// cache slots; others on DecoderModel with as many slots (their chunks run one after another).
     /// </summary>
     public static IDisposable OpenModel(string path, int maxSequences = 1) =>
-        ModelFile.Detect(path) == ModelFileFormat.Gguf ? LlamaEngine.Open(path, maxSequences: maxSequences) : new DecoderModelLm(ModelFile.Load(path));
+        ModelFile.Detect(path) == ModelFileFormat.Gguf ? LlamaEngine.Open(path, maxSequences: maxSequences) : new DecoderModelLm(ModelFile.Load(path), maxSequences);
 
     private static int[] ParseIds(string s, string option)
     {

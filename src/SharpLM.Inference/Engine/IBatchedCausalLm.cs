@@ -2,6 +2,7 @@
 // one forward pass, so the weights are streamed once per step for all of them (llama.cpp's llama_batch with
 // sequence ids plays the same role). The tokens of all chunks are one concatenated span; each SequenceChunk
 // names the slot it belongs to, the slot position of its first token and how many of the span's tokens are its.
+// CopySlot forks a sequence (llama.cpp's llama_kv_cache_seq_cp): beam search continues one parent in several slots.
 namespace SharpLM.Inference.Engine;
 
 /// <summary>
@@ -22,4 +23,10 @@ public interface IBatchedCausalLm : ICausalLm
     /// receives the logits of chunk i's last token.
     /// </summary>
     void ForwardBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits);
+
+    /// <summary>
+    /// Makes slot <paramref name="to"/> hold exactly what slot <paramref name="from"/> holds (its cached positions
+    /// are copied; anything <paramref name="to"/> held is dropped). Copying a slot onto itself does nothing.
+    /// </summary>
+    void CopySlot(int from, int to);
 }

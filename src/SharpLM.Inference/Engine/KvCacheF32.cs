@@ -45,6 +45,23 @@ internal sealed unsafe class KvCacheF32 : IDisposable
             }
     }
 
+    /// <summary>Copies positions [0, <paramref name="length"/>) of every layer and kv head from <paramref name="source"/> (same geometry).</summary>
+    public void CopyFrom(KvCacheF32 source, int length)
+    {
+        if (source.Layers != Layers || source.KvHeads != KvHeads || source.Context != Context || source.HeadDim != HeadDim)
+            throw new ArgumentException($"KV cache copy: source is [{source.Layers} layers, {source.KvHeads} kv heads, {source.Context}, {source.HeadDim}], target [{Layers}, {KvHeads}, {Context}, {HeadDim}].", nameof(source));
+        if ((uint)length > (uint)Context)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"KV cache copy: length must be in [0, {Context}].");
+        // Only the used prefix of each [context, headDim] plane is copied: the rest is dropped by the target anyway.
+        long bytes = (long)length * HeadDim * sizeof(float);
+        for (int l = 0; l < Layers; l++)
+            for (int h = 0; h < KvHeads; h++)
+            {
+                Buffer.MemoryCopy(source.K(l, h), K(l, h), bytes, bytes);
+                Buffer.MemoryCopy(source.V(l, h), V(l, h), bytes, bytes);
+            }
+    }
+
     public void Dispose()
     {
         if (_k != null) { NativeMemory.AlignedFree(_k); NativeMemory.AlignedFree(_v); _k = _v = null; }

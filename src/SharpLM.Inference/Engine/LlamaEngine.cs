@@ -9,7 +9,7 @@
 // (one chunk per slot) into one activation matrix, so each projection streams the weights once for all of
 // them: one row runs fused GEMV kernels (Matmul.Gemv), several rows GEMM (Matmul.Gemm), in passes of at
 // most MaxBatch rows. Only RoPE, the cache store and attention look at which sequence a row belongs to.
-// Forward (ICausalLm) is the one-chunk case on slot 0.
+// Forward (ICausalLm) is the one-chunk case on slot 0. CopySlot forks a slot's cached prefix into another (beam search).
 using System.Runtime.InteropServices;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Formats;
@@ -232,6 +232,16 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
             throw new ArgumentException($"LlamaEngine: the logits buffer holds {logits.Length} values; {chunks.Length} chunk(s) × vocabulary {VocabSize} need {(long)chunks.Length * VocabSize}.", nameof(logits));
         foreach (int id in tokens)
             if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"LlamaEngine: token {id} is outside the vocabulary [0, {VocabSize}).");
+    }
+
+    /// <inheritdoc/>
+    public void CopySlot(int from, int to)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckSlot(from, nameof(from)); CheckSlot(to, nameof(to));
+        if (from == to) return;
+        _caches[to].CopyFrom(_caches[from], _lengths[from]);
+        _lengths[to] = _lengths[from];
     }
 
     private int CheckSlot(int slot, string param) => (uint)slot < (uint)MaxSequences ? slot

@@ -95,5 +95,11 @@ internal static class BatchGenerator
                 throw new ArgumentException("OneSlot.ForwardBatch: expected exactly one chunk, on slot 0, covering all tokens.", nameof(chunks));
             model.Forward(tokens, chunks[0].Position, logits);
         }
+
+        public void CopySlot(int from, int to)
+        {
+            if (from != 0 || to != 0)
+                throw new ArgumentOutOfRangeException(from != 0 ? nameof(from) : nameof(to), from != 0 ? from : to, "OneSlot.CopySlot: the model has a single slot (0).");
+        }
     }
 }
