@@ -4,7 +4,7 @@
 // files with 1 and 2 threads: prefill tokens/s of a 128-token prompt (best of 3), greedy decode tokens/s of
 // 64 tokens, ratios; F32 decode as GB/s of weights streamed against a measured read bandwidth (parallel sum
 // over a 512 MiB buffer); and whether the greedy ids equal llama.cpp's (F32 and F16 must).
-// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH
+// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH  --prefill-runs 3 (best of N)
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -28,6 +28,7 @@ internal static unsafe class DecodeBench
         var types = Opt("--types", "F32,F16,Q8_0,Q4_0").Split(',').Select(Enum.Parse<GgmlType>).ToArray();
         bool peer = !args.Contains("--no-peer");
         var dir = Opt("--dir", Path.Combine(Path.GetTempPath(), "sharplm-decode"));
+        int prefillRuns = int.Parse(Opt("--prefill-runs", "3")); // more runs: steadier figures, and a prefill-heavy profile
 
         var paths = ModelFiles(dir, types);
         var config = Config;
@@ -45,7 +46,7 @@ internal static unsafe class DecodeBench
             foreach (int t in threads)
             {
                 WorkerPool.SetThreads(t);
-                var (pf, dec, ids, bytesPerToken) = Ours(paths[type], prompt);
+                var (pf, dec, ids, bytesPerToken) = Ours(paths[type], prompt, prefillRuns);
                 double lpf = double.NaN, ldec = double.NaN;
                 string same = "-";
                 if (peer)
@@ -87,12 +88,12 @@ internal static unsafe class DecodeBench
         return paths;
     }
 
-    private static (double Prefill, double Decode, int[] Ids, long BytesPerToken) Ours(string path, int[] prompt)
+    private static (double Prefill, double Decode, int[] Ids, long BytesPerToken) Ours(string path, int[] prompt, int prefillRuns)
     {
         using var engine = LlamaEngine.Open(path, contextLength: prompt.Length + DecodeTokens + 16);
         var logits = new float[engine.VocabSize];
         double best = double.MaxValue;
-        for (int r = 0; r < 4; r++) // the first run warms the mapping up and is not counted
+        for (int r = 0; r <= prefillRuns; r++) // the first run warms the mapping up and is not counted
         {
             var sw = Stopwatch.StartNew();
             engine.Forward(prompt, 0, logits);

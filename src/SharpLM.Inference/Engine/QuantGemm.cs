@@ -1,18 +1,23 @@
-// QuantGemm: prefill GEMM for Q8_0/Q4_0 weights on int8 activations — Y[t, r] = Σ_b d_w[r,b]·d_x[t,b]·Σ_j q_w·q_x —
+// QuantGemm: the GEMM for Q8_0/Q4_0 weights on int8 activations — Y[t, r] = Σ_b d_w[r,b]·d_x[t,b]·Σ_j q_w·q_x —
 // for every multi-row matmul on quantised weights (prefill and batched decode). Why int8 and not dequantise +
 // SGEMM: the GEMV kernels of decode already run on Q8_0-quantised activations (as llama.cpp does), and a
 // sequence must give the same logits whether its rows run alone, in a long prefill pass or in a batch with
 // other sequences — so every route for a quantised weight sees the same quantised activations.
-//   Work item = RowsPerItem weight rows × all tokens. Each item first unpacks its rows into a thread-local
-//   panel (per row: blocks in pairs, 64 signed int8 — Q8_0 as stored, Q4_0 as q−8 — then the pair's scales
-//   spread over the sixteen int32 lanes [d0×8, d1×8], the same lane layout as QuantizedActivations.Dl), so
-//   the unpacking runs once per row, not once per token.
-//   Micro-kernel = MR tokens × NR rows, MR·NR Vector512 accumulators. Per block pair and (token, row):
-//   u8·s8 products need one unsigned side, so |w| is multiplied with sign(w)·x (x ∈ [−127, 127], so no
-//   int16 pair saturates), summed to int32 (MultiplyAddAdjacent twice), converted and scaled by d_w·d_x.
-//   .NET 10 exposes no 512-bit VNNI (vpdpbusd), hence the two-step madd: six instructions per 64 products, about
-//   0.8× of SGEMM's f32 rate on a Zen 4 core for long batches and 2× dequantise + SGEMM for a few rows
-//   (`bench quant-gemm`). Without AVX-512 each (token, row) runs RowDot's AVX2 or scalar int8 dot.
+//
+// Layout (the idea of llama.cpp's repacked Q4_0_8x8 GEMM): each work item packs 16 weight rows so that the
+// sixteen int32 lanes of a Vector512 are sixteen different ROWS. Per block of 32 values the panel holds 8
+// steps of 64 bytes — step s = bytes 4s..4s+3 of every row, row l in lanes 4l..4l+3 — then the 16 rows' block
+// scales. A step multiplies those 64 bytes with 4 bytes of one token broadcast to every lane, so each lane
+// accumulates its own row's dot product: no horizontal sums, and the block's scale d_w·d_x is applied once
+// per 16 outputs (cvt + mul + fma per token and block) instead of once per output.
+//   u8·s8 products (vpmaddubsw) need one unsigned side:
+//   - Q4_0: the nibbles q ∈ [0, 15] are the unsigned side and the −8 is added once per block as −8·Σq_x (the
+//     activations' Bias). Pair sums are at most 2·15·127, so eight steps accumulate in int16 without overflow
+//     and one vpmaddwd per block widens them: about 2.5 instructions per 64 products.
+//   - Q8_0: |w| is the unsigned side and the sign moves to x (a blend with −x); int16 pairs reach 2·127·127,
+//     so every step widens to int32: about 4.5 instructions per 64 products.
+//   .NET 10 exposes no 512-bit VNNI (vpdpbusd) on this CPU class, hence vpmaddubsw + vpmaddwd.
+// Without AVX-512 each (token, row) runs RowDot's AVX2 or scalar int8 dot on the same activations.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -24,7 +29,10 @@ namespace SharpLM.Inference.Engine;
 
 internal static unsafe class QuantGemm
 {
-    private const int MR = 4, NR = 4, RowsPerItem = 16, MaxBatchTokens = 1024;
+    private const int Lanes = 16;                 // rows per panel = int32 lanes of a Vector512
+    private const int StepBytes = 64, Steps = 8;  // 8 steps × 4 bytes = one 32-value block per row
+    private const int BlockBytes = Steps * StepBytes + Lanes * sizeof(float);
+    private const int MR = 4, MaxBatchTokens = 1024;
 
     [ThreadStatic] private static byte* t_panel;
     [ThreadStatic] private static long t_panelBytes;
@@ -37,7 +45,7 @@ internal static unsafe class QuantGemm
         public float* Y;
     }
 
-    /// <summary>True where the AVX-512 tile kernel runs; elsewhere each (token, row) runs RowDot's AVX2/scalar int8 dot.</summary>
+    /// <summary>True where the AVX-512 kernel runs; elsewhere each (token, row) runs RowDot's AVX2/scalar int8 dot.</summary>
     public static bool Supported => RowDot.Simd;
 
     /// <summary>Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t]·Wᵀ for the first <paramref name="tokens"/> quantised rows of <paramref name="x"/>.</summary>
@@ -50,39 +58,23 @@ internal static unsafe class QuantGemm
         QRow* rowsOfX = stackalloc QRow[tokens];
         for (int t = 0; t < tokens; t++) rowsOfX[t] = x.Row(t);
         var job = new Job { M = m, X = rowsOfX, Tokens = tokens, Y = y, Ldy = ldy };
-        WorkerPool.Shared.For((m.Rows + RowsPerItem - 1) / RowsPerItem, &Item, &job);
+        WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &Item, &job);
     }
-
-    private static int Pairs(int cols) => (cols / 32 + 1) / 2;
-
-    /// <summary>Bytes of one unpacked panel row: per pair 64 int8 values and 16 f32 lane scales.</summary>
-    private static long PanelRowBytes(int cols) => Pairs(cols) * 128L;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Item(int item, void* ctx)
     {
         var j = (Job*)ctx;
-        int r0 = item * RowsPerItem, rows = Math.Min(RowsPerItem, j->M.Rows - r0), pairs = Pairs(j->M.Cols);
+        int r0 = item * Lanes, rows = Math.Min(Lanes, j->M.Rows - r0), blocks = j->M.Cols / 32;
         if (!Supported) // no AVX-512: the GEMV kernels row by row, on the same int8 activations
         {
             for (int i = 0; i < j->Tokens; i++) RowDot.Rows(j->M, r0, r0 + rows, null, j->X[i], j->Y + (long)i * j->Ldy);
             return;
         }
-        long rowBytes = PanelRowBytes(j->M.Cols);
-        byte* panel = Panel(rows * rowBytes);
-        for (int r = 0; r < rows; r++) Unpack(j->M, r0 + r, panel + r * rowBytes);
-        var x = j->X;
-        int t = 0;
-        for (; t + MR <= j->Tokens; t += MR)
-        {
-            int r = 0;
-            for (; r + NR <= rows; r += NR)
-                Tile4x4(panel + r * rowBytes, rowBytes, x[t], x[t + 1], x[t + 2], x[t + 3], pairs, j->Y + (long)t * j->Ldy + r0 + r, j->Ldy);
-            for (; r < rows; r++)
-                for (int i = 0; i < MR; i++) j->Y[(long)(t + i) * j->Ldy + r0 + r] = Dot(panel + r * rowBytes, x[t + i], pairs);
-        }
-        for (; t < j->Tokens; t++)
-            for (int r = 0; r < rows; r++) j->Y[(long)t * j->Ldy + r0 + r] = Dot(panel + r * rowBytes, x[t], pairs);
+        byte* panel = Panel((long)blocks * BlockBytes);
+        Pack(j->M, r0, rows, panel);
+        if (j->M.Type == GgmlType.Q4_0) Tiles<NibbleWeights>(j, panel, r0, rows, blocks);
+        else Tiles<SignedWeights>(j, panel, r0, rows, blocks);
     }
 
     private static byte* Panel(long bytes)
@@ -96,95 +88,135 @@ internal static unsafe class QuantGemm
         return t_panel;
     }
 
-    /// <summary>Unpacks row <paramref name="r"/> into the panel layout (a missing odd block is zero).</summary>
+    /// <summary>Packs rows [r0, r0 + rows) into the row-interleaved panel; missing rows are zero (weights and scales).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Unpack(in WeightMatrix m, int r, byte* dst)
+    internal static void Pack(in WeightMatrix m, int r0, int rows, byte* panel)
     {
-        byte* src = m.Row(r);
-        int blocks = m.Cols / 32, pairs = Pairs(m.Cols);
-        for (int b = 0; b < pairs * 2; b++)
+        int blocks = m.Cols / 32;
+        if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * BlockBytes));
+        byte* vals = stackalloc byte[32];
+        for (int l = 0; l < rows; l++)
         {
-            sbyte* q = (sbyte*)dst + (b >> 1) * 128 + (b & 1) * 32;
-            float* s = (float*)(dst + (b >> 1) * 128 + 64) + (b & 1) * 8;
-            float d = 0;
-            if (b >= blocks) new Span<sbyte>(q, 32).Clear();
-            else if (m.Type == GgmlType.Q8_0)
+            byte* src = m.Row(r0 + l);
+            for (int b = 0; b < blocks; b++)
             {
-                byte* p = src + b * 34;
-                d = Fp16.Table[*(ushort*)p];
-                Vector256.Load((sbyte*)(p + 2)).Store(q);
+                byte* dst = panel + (long)b * BlockBytes;
+                float d;
+                if (m.Type == GgmlType.Q8_0)
+                {
+                    byte* p = src + b * 34;
+                    d = Fp16.Table[*(ushort*)p];
+                    Vector256.Load(p + 2).Store(vals);
+                }
+                else
+                {
+                    byte* p = src + b * 18;
+                    d = Fp16.Table[*(ushort*)p];
+                    var nn = Vector128.Load(p + 2);
+                    (nn & Vector128.Create((byte)0x0F)).Store(vals);          // elements 0..15: low nibbles (0..15, unsigned)
+                    Vector128.ShiftRightLogical(nn, 4).Store(vals + 16);      // elements 16..31: high nibbles
+                }
+                for (int s = 0; s < Steps; s++) ((uint*)(dst + s * StepBytes))[l] = ((uint*)vals)[s];
+                ((float*)(dst + Steps * StepBytes))[l] = d;
             }
-            else
-            {
-                byte* p = src + b * 18;
-                d = Fp16.Table[*(ushort*)p];
-                var nn = Vector128.Load(p + 2);
-                var eight = Vector128.Create((byte)8);
-                ((nn & Vector128.Create((byte)0x0F)) - eight).AsSByte().Store(q);
-                (Vector128.ShiftRightLogical(nn, 4) - eight).AsSByte().Store(q + 16);
-            }
-            Vector256.Create(d).Store(s);
         }
+    }
+
+    /// <summary>Q8_0: signed weights (|w| times sign(w)·x). Q4_0: the nibbles 0..15 as the unsigned operand, −8·Σx per block.</summary>
+    private interface IWeightKind;
+    private struct SignedWeights : IWeightKind;
+    private struct NibbleWeights : IWeightKind;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tiles<TKind>(Job* j, byte* panel, int r0, int rows, int blocks) where TKind : struct, IWeightKind
+    {
+        var x = j->X;
+        float* y = j->Y + r0;
+        int t = 0;
+        for (; t + MR <= j->Tokens; t += MR) Tile4<TKind>(panel, blocks, x + t, y + (long)t * j->Ldy, j->Ldy, rows);
+        for (; t < j->Tokens; t++) Tile1<TKind>(panel, blocks, x[t], y + (long)t * j->Ldy, rows);
+    }
+
+    /// <summary>One step's products of 16 rows × 4 bytes with one token's 4 bytes (broadcast), as int16 pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> Products<TKind>(Vector512<byte> unsignedW, Vector512<sbyte> w, sbyte* x4) where TKind : struct, IWeightKind
+    {
+        var xb = Vector512.Create(*(int*)x4).AsSByte();
+        if (typeof(TKind) == typeof(SignedWeights))
+            xb = Vector512.ConditionalSelect(Vector512.LessThan(w, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - xb, xb);
+        return Avx512BW.MultiplyAddAdjacent(unsignedW, xb);
+    }
+
+    /// <summary>Adds one block's step products to the integer accumulator (Q4_0: int16 lanes; Q8_0: widened to int32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Accumulate<TKind>(Vector512<int> acc, Vector512<short> products) where TKind : struct, IWeightKind
+        => typeof(TKind) == typeof(NibbleWeights)
+            ? (acc.AsInt16() + products).AsInt32()
+            : acc + Avx512BW.MultiplyAddAdjacent(products, Vector512<short>.One);
+
+    /// <summary>The block's integer dot products of the 16 rows, as int32 (Q4_0: widened, plus −8·Σq_x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Finish<TKind>(Vector512<int> acc, QRow x, int b) where TKind : struct, IWeightKind
+        => typeof(TKind) == typeof(NibbleWeights)
+            ? Avx512BW.MultiplyAddAdjacent(acc.AsInt16(), Vector512<short>.One) + Vector512.Create(x.Bias[b * 8])
+            : acc;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> UnsignedSide<TKind>(Vector512<sbyte> w) where TKind : struct, IWeightKind
+        => typeof(TKind) == typeof(NibbleWeights) ? w.AsByte() : Vector512.Abs(w).AsByte();
+
+    /// <summary>Four tokens × the panel's 16 rows over all blocks; y row i (stride ldy) receives token i's 16 outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4<TKind>(byte* panel, int blocks, QRow* x, float* y, int ldy, int rows) where TKind : struct, IWeightKind
+    {
+        QRow x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* pb = panel + (long)b * BlockBytes;
+            sbyte* q0 = x0.Qs + b * 32, q1 = x1.Qs + b * 32, q2 = x2.Qs + b * 32, q3 = x3.Qs + b * 32;
+            Vector512<int> i0 = default, i1 = default, i2 = default, i3 = default;
+            for (int s = 0; s < Steps; s++)
+            {
+                var w = Vector512.Load((sbyte*)(pb + s * StepBytes));
+                var uw = UnsignedSide<TKind>(w);
+                i0 = Accumulate<TKind>(i0, Products<TKind>(uw, w, q0 + 4 * s));
+                i1 = Accumulate<TKind>(i1, Products<TKind>(uw, w, q1 + 4 * s));
+                i2 = Accumulate<TKind>(i2, Products<TKind>(uw, w, q2 + 4 * s));
+                i3 = Accumulate<TKind>(i3, Products<TKind>(uw, w, q3 + 4 * s));
+            }
+            var dw = Vector512.Load((float*)(pb + Steps * StepBytes));
+            a0 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i0, x0, b)), dw * x0.D[b], a0);
+            a1 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i1, x1, b)), dw * x1.D[b], a1);
+            a2 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i2, x2, b)), dw * x2.D[b], a2);
+            a3 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i3, x3, b)), dw * x3.D[b], a3);
+        }
+        Store(a0, y, rows); Store(a1, y + ldy, rows); Store(a2, y + 2L * ldy, rows); Store(a3, y + 3L * ldy, rows);
+    }
+
+    /// <summary>One token × the panel's 16 rows (the tokens left over by Tile4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1<TKind>(byte* panel, int blocks, QRow x, float* y, int rows) where TKind : struct, IWeightKind
+    {
+        var a = Vector512<float>.Zero;
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* pb = panel + (long)b * BlockBytes;
+            Vector512<int> acc = default;
+            for (int s = 0; s < Steps; s++)
+            {
+                var w = Vector512.Load((sbyte*)(pb + s * StepBytes));
+                acc = Accumulate<TKind>(acc, Products<TKind>(UnsignedSide<TKind>(w), w, x.Qs + b * 32 + 4 * s));
+            }
+            a = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(acc, x, b)), Vector512.Load((float*)(pb + Steps * StepBytes)) * x.D[b], a);
+        }
+        Store(a, y, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Step(Vector512<byte> aw, Vector512<sbyte> w, Vector512<sbyte> x, Vector512<float> dw, float* dl, Vector512<float> acc)
+    private static void Store(Vector512<float> a, float* y, int rows)
     {
-        var xs = Vector512.ConditionalSelect(Vector512.LessThan(w, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - x, x);
-        var p32 = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(aw, xs), Vector512<short>.One);
-        return Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(dl), acc);
-    }
-
-    /// <summary>Four tokens × four panel rows; y rows are tokens (stride <paramref name="ldy"/>), columns are the four rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x4(byte* w, long wStride, QRow x0, QRow x1, QRow x2, QRow x3, int pairs, float* y, int ldy)
-    {
-        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
-        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
-        for (int p = 0; p < pairs; p++)
-        {
-            var v0 = Vector512.Load(x0.Qs + p * 64); var v1 = Vector512.Load(x1.Qs + p * 64);
-            var v2 = Vector512.Load(x2.Qs + p * 64); var v3 = Vector512.Load(x3.Qs + p * 64);
-            float* d0 = x0.Dl + p * 16, d1 = x1.Dl + p * 16, d2 = x2.Dl + p * 16, d3 = x3.Dl + p * 16;
-            byte* pw = w + p * 128;
-
-            var q = Vector512.Load((sbyte*)pw); var aq = Vector512.Abs(q).AsByte(); var s = Vector512.Load((float*)(pw + 64));
-            a00 = Step(aq, q, v0, s, d0, a00); a10 = Step(aq, q, v1, s, d1, a10); a20 = Step(aq, q, v2, s, d2, a20); a30 = Step(aq, q, v3, s, d3, a30);
-            pw += wStride;
-            q = Vector512.Load((sbyte*)pw); aq = Vector512.Abs(q).AsByte(); s = Vector512.Load((float*)(pw + 64));
-            a01 = Step(aq, q, v0, s, d0, a01); a11 = Step(aq, q, v1, s, d1, a11); a21 = Step(aq, q, v2, s, d2, a21); a31 = Step(aq, q, v3, s, d3, a31);
-            pw += wStride;
-            q = Vector512.Load((sbyte*)pw); aq = Vector512.Abs(q).AsByte(); s = Vector512.Load((float*)(pw + 64));
-            a02 = Step(aq, q, v0, s, d0, a02); a12 = Step(aq, q, v1, s, d1, a12); a22 = Step(aq, q, v2, s, d2, a22); a32 = Step(aq, q, v3, s, d3, a32);
-            pw += wStride;
-            q = Vector512.Load((sbyte*)pw); aq = Vector512.Abs(q).AsByte(); s = Vector512.Load((float*)(pw + 64));
-            a03 = Step(aq, q, v0, s, d0, a03); a13 = Step(aq, q, v1, s, d1, a13); a23 = Step(aq, q, v2, s, d2, a23); a33 = Step(aq, q, v3, s, d3, a33);
-        }
-        Store(y, a00, a01, a02, a03);
-        Store(y + ldy, a10, a11, a12, a13);
-        Store(y + 2L * ldy, a20, a21, a22, a23);
-        Store(y + 3L * ldy, a30, a31, a32, a33);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* y, Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
-    {
-        y[0] = Vector512.Sum(a); y[1] = Vector512.Sum(b); y[2] = Vector512.Sum(c); y[3] = Vector512.Sum(d);
-    }
-
-    /// <summary>One panel row · one token (the edges of the tiling).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(byte* w, QRow x, int pairs)
-    {
-        var acc = Vector512<float>.Zero;
-        for (int p = 0; p < pairs; p++)
-        {
-            byte* pw = w + p * 128;
-            var q = Vector512.Load((sbyte*)pw);
-            acc = Step(Vector512.Abs(q).AsByte(), q, Vector512.Load(x.Qs + p * 64), Vector512.Load((float*)(pw + 64)), x.Dl + p * 16, acc);
-        }
-        return Vector512.Sum(acc);
+        if (rows == Lanes) { a.Store(y); return; }
+        for (int r = 0; r < rows; r++) y[r] = a[r];
     }
 }
