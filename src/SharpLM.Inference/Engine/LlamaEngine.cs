@@ -96,7 +96,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "LlamaEngine: the context length must be at least 1.");
         int hd = c.HeadDim, kvDim = c.KvHeads * hd;
         _embed = Weight("token_embd.weight", c.VocabSize, c.Dim);
-        _head = file.TryGetTensor("output.weight") is null ? _embed : Weight("output.weight", c.VocabSize, c.Dim);
+        _head = Packed(file.TryGetTensor("output.weight") is null ? _embed : Weight("output.weight", c.VocabSize, c.Dim)); // the embedding itself is only row-looked-up
         _outNorm = Vector("output_norm.weight", c.Dim);
         _layers = new Layer[c.Layers];
         long bytes = _head.RowBytes * _head.Rows;
@@ -106,13 +106,13 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
             {
                 AttnNorm = Vector($"blk.{i}.attn_norm.weight", c.Dim),
                 FfnNorm = Vector($"blk.{i}.ffn_norm.weight", c.Dim),
-                Q = Weight($"blk.{i}.attn_q.weight", c.Dim, c.Dim),
-                K = Weight($"blk.{i}.attn_k.weight", kvDim, c.Dim),
-                V = Weight($"blk.{i}.attn_v.weight", kvDim, c.Dim),
-                O = Weight($"blk.{i}.attn_output.weight", c.Dim, c.Dim),
-                Gate = Weight($"blk.{i}.ffn_gate.weight", c.FfnDim, c.Dim),
-                Up = Weight($"blk.{i}.ffn_up.weight", c.FfnDim, c.Dim),
-                Down = Weight($"blk.{i}.ffn_down.weight", c.Dim, c.FfnDim),
+                Q = Packed(Weight($"blk.{i}.attn_q.weight", c.Dim, c.Dim)),
+                K = Packed(Weight($"blk.{i}.attn_k.weight", kvDim, c.Dim)),
+                V = Packed(Weight($"blk.{i}.attn_v.weight", kvDim, c.Dim)),
+                O = Packed(Weight($"blk.{i}.attn_output.weight", c.Dim, c.Dim)),
+                Gate = Packed(Weight($"blk.{i}.ffn_gate.weight", c.FfnDim, c.Dim)),
+                Up = Packed(Weight($"blk.{i}.ffn_up.weight", c.FfnDim, c.Dim)),
+                Down = Packed(Weight($"blk.{i}.ffn_down.weight", c.Dim, c.FfnDim)),
             };
             foreach (var w in new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down }) bytes += w.RowBytes * w.Rows;
         }
@@ -142,6 +142,15 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         if (!WeightMatrix.IsSupported(t.Type))
             throw new ModelFormatException(_file.Path, name, $"weight type {t.Type} is not supported by LlamaEngine (supported: F32, F16, BF16, Q8_0, Q4_0)");
         return WeightMatrix.From(t);
+    }
+
+    /// <summary>Q8_0/Q4_0 weights also get the int8 kernels' packed layout (once, at load; about their stored size).</summary>
+    private WeightMatrix Packed(WeightMatrix m)
+    {
+        if (!m.IsQuantized || !QuantGemm.Supported) return m;
+        var packed = (byte*)AllocBytes(QuantGemm.PackedBytes(m));
+        QuantGemm.PackAll(m, packed);
+        return m.WithPacked(packed);
     }
 
     private float* Vector(string name, int n)

@@ -1,6 +1,7 @@
 // Matmul: y = x·Wᵀ for weights in their stored type.
 //   Gemv (decode, one activation row): up to three matrices sharing one input (q/k/v, gate/up) in a single
-//   WorkerPool job, split into chunks of RowsPerItem output rows; each chunk runs RowDot on all rows.
+//   WorkerPool job, split into chunks of RowsPerItem output rows; each chunk runs RowDot on all rows, or, for
+//   Q8_0/Q4_0 weights the engine has packed, QuantGemm's kernel on the packed rows.
 //   Gemm (prefill, T rows): F32 weights go straight to Sgemm from the mapped file; Q8_0/Q4_0 run the int8
 //   QuantGemm on quantised activations; F16/BF16 (and quantised weights without activations) are dequantised panel
 //   by panel (rows in parallel) into a reused f32 scratch and multiplied by Sgemm.
@@ -57,7 +58,8 @@ internal sealed unsafe class Matmul : IDisposable
         static void Run(in WeightMatrix m, int chunk, float* x, QRow q, float* y)
         {
             int r0 = chunk * RowsPerItem, r1 = Math.Min(m.Rows, r0 + RowsPerItem);
-            RowDot.Rows(m, r0, r1, x, q, y);
+            if (m.Packed != null) QuantGemm.PackedRows(m, r0, r1, q, y); // RowsPerItem is a multiple of QuantGemm.Lanes
+            else RowDot.Rows(m, r0, r1, x, q, y);
         }
     }
 

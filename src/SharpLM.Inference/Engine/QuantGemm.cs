@@ -4,12 +4,16 @@
 // sequence must give the same logits whether its rows run alone, in a long prefill pass or in a batch with
 // other sequences — so every route for a quantised weight sees the same quantised activations.
 //
-// Layout (the idea of llama.cpp's repacked Q4_0_8x8 GEMM): each work item packs 16 weight rows so that the
-// sixteen int32 lanes of a Vector512 are sixteen different ROWS. Per block of 32 values the panel holds 8
-// steps of 64 bytes — step s = bytes 4s..4s+3 of every row, row l in lanes 4l..4l+3 — then the 16 rows' block
-// scales. A step multiplies those 64 bytes with 4 bytes of one token broadcast to every lane, so each lane
-// accumulates its own row's dot product: no horizontal sums, and the block's scale d_w·d_x is applied once
-// per 16 outputs (cvt + mul + fma per token and block) instead of once per output.
+// Layout (the idea of llama.cpp's repacked Q4_0_8x8 GEMM): 16 weight rows are packed so that the sixteen int32
+// lanes of a Vector512 are sixteen different ROWS. A step multiplies 64 bytes — 4 values of each of the 16
+// rows, row l in lanes 4l..4l+3 — with 4 values of one token broadcast to every lane, so each lane accumulates
+// its own row's dot product: no horizontal sums, and the block's scale d_w·d_x is applied once per 16 outputs
+// (cvt + mul + fma per token and block) instead of once per output. Per block of 32 values a group holds:
+//   Q8_0: 8 steps × 64 bytes (step s = values 4s..4s+3), then the 16 rows' scales as f32 (576 bytes);
+//   Q4_0: 4 × 64 bytes of the stored nibble bytes 4s..4s+3 — low nibbles are step s (values 4s..), high
+//         nibbles step s+4 (values 16+4s..), exactly as Q4_0 stores them — then the scales (320 bytes).
+// The engine packs every quantised matrix once at load (PackAll, about the size of the stored weights, as
+// llama.cpp repacks Q4_0 for its CPU kernels); other callers get a per-call panel.
 //   u8·s8 products (vpmaddubsw) need one unsigned side:
 //   - Q4_0: the nibbles q ∈ [0, 15] are the unsigned side and the −8 is added once per block as −8·Σq_x (the
 //     activations' Bias). Pair sums are at most 2·15·127, so eight steps accumulate in int16 without overflow
@@ -29,10 +33,19 @@ namespace SharpLM.Inference.Engine;
 
 internal static unsafe class QuantGemm
 {
-    private const int Lanes = 16;                 // rows per panel = int32 lanes of a Vector512
-    private const int StepBytes = 64, Steps = 8;  // 8 steps × 4 bytes = one 32-value block per row
-    private const int BlockBytes = Steps * StepBytes + Lanes * sizeof(float);
+    /// <summary>Rows per packed group = int32 lanes of a Vector512.</summary>
+    public const int Lanes = 16;
+    private const int StepBytes = 64, Steps = 8;  // 8 steps × 4 values = one 32-value block per row
     private const int MR = 4, MaxBatchTokens = 1024;
+
+    /// <summary>Bytes of one block of a packed 16-row group (quantised values, then 16 f32 scales).</summary>
+    public static int BlockBytes(GgmlType type) => (type == GgmlType.Q4_0 ? Steps / 2 : Steps) * StepBytes + Lanes * sizeof(float);
+
+    /// <summary>Bytes of one packed 16-row group of <paramref name="m"/>.</summary>
+    public static long GroupBytes(in WeightMatrix m) => (long)(m.Cols / 32) * BlockBytes(m.Type);
+
+    /// <summary>Bytes of <paramref name="m"/> packed (all groups; the last group is zero-padded to 16 rows).</summary>
+    public static long PackedBytes(in WeightMatrix m) => (m.Rows + Lanes - 1) / Lanes * GroupBytes(m);
 
     [ThreadStatic] private static byte* t_panel;
     [ThreadStatic] private static long t_panelBytes;
@@ -61,6 +74,23 @@ internal static unsafe class QuantGemm
         WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &Item, &job);
     }
 
+    /// <summary>
+    /// y[r] = W[r]·x for r in [r0, r1) of one token from the packed rows (<paramref name="r0"/> a multiple of 16):
+    /// the decode GEMV on the same kernel as the GEMM, so one row and a batch of rows give identical values.
+    /// </summary>
+    public static void PackedRows(in WeightMatrix m, int r0, int r1, QRow x, float* y)
+    {
+        long gb = GroupBytes(m);
+        int blocks = m.Cols / 32;
+        for (int g0 = r0; g0 < r1; g0 += Lanes)
+        {
+            byte* panel = m.Packed + g0 / Lanes * gb;
+            int rows = Math.Min(Lanes, r1 - g0);
+            if (m.Type == GgmlType.Q4_0) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows);
+            else Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Item(int item, void* ctx)
     {
@@ -71,8 +101,9 @@ internal static unsafe class QuantGemm
             for (int i = 0; i < j->Tokens; i++) RowDot.Rows(j->M, r0, r0 + rows, null, j->X[i], j->Y + (long)i * j->Ldy);
             return;
         }
-        byte* panel = Panel((long)blocks * BlockBytes);
-        Pack(j->M, r0, rows, panel);
+        byte* panel;
+        if (j->M.Packed != null) panel = j->M.Packed + item * GroupBytes(j->M);
+        else Pack(j->M, r0, rows, panel = Panel(GroupBytes(j->M)));
         if (j->M.Type == GgmlType.Q4_0) Tiles<NibbleWeights>(j, panel, r0, rows, blocks);
         else Tiles<SignedWeights>(j, panel, r0, rows, blocks);
     }
@@ -88,44 +119,52 @@ internal static unsafe class QuantGemm
         return t_panel;
     }
 
-    /// <summary>Packs rows [r0, r0 + rows) into the row-interleaved panel; missing rows are zero (weights and scales).</summary>
+    /// <summary>Packs rows [r0, r0 + rows) as one 16-row group; missing rows are zero (weights and scales).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pack(in WeightMatrix m, int r0, int rows, byte* panel)
     {
-        int blocks = m.Cols / 32;
-        if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * BlockBytes));
-        byte* vals = stackalloc byte[32];
+        int blocks = m.Cols / 32, bb = BlockBytes(m.Type);
+        bool q4 = m.Type == GgmlType.Q4_0;
+        int quantBytes = bb - Lanes * sizeof(float);
+        if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * bb));
         for (int l = 0; l < rows; l++)
         {
             byte* src = m.Row(r0 + l);
             for (int b = 0; b < blocks; b++)
             {
-                byte* dst = panel + (long)b * BlockBytes;
-                float d;
-                if (m.Type == GgmlType.Q8_0)
-                {
-                    byte* p = src + b * 34;
-                    d = Fp16.Table[*(ushort*)p];
-                    Vector256.Load(p + 2).Store(vals);
-                }
-                else
-                {
-                    byte* p = src + b * 18;
-                    d = Fp16.Table[*(ushort*)p];
-                    var nn = Vector128.Load(p + 2);
-                    (nn & Vector128.Create((byte)0x0F)).Store(vals);          // elements 0..15: low nibbles (0..15, unsigned)
-                    Vector128.ShiftRightLogical(nn, 4).Store(vals + 16);      // elements 16..31: high nibbles
-                }
-                for (int s = 0; s < Steps; s++) ((uint*)(dst + s * StepBytes))[l] = ((uint*)vals)[s];
-                ((float*)(dst + Steps * StepBytes))[l] = d;
+                byte* dst = panel + (long)b * bb;
+                byte* p = src + b * (q4 ? 18 : 34);
+                uint* vals = (uint*)(p + 2);                                   // 4 stored bytes per step (pair)
+                for (int s = 0; s < quantBytes / StepBytes; s++) ((uint*)(dst + s * StepBytes))[l] = vals[s];
+                ((float*)(dst + quantBytes))[l] = Fp16.Table[*(ushort*)p];
             }
         }
     }
 
+    private struct PackJob
+    {
+        public WeightMatrix M;
+        public byte* Dst;
+    }
+
+    /// <summary>Packs all of <paramref name="m"/> into <paramref name="dst"/> (<see cref="PackedBytes"/> bytes), groups in parallel.</summary>
+    public static void PackAll(in WeightMatrix m, byte* dst)
+    {
+        if (!m.IsQuantized) throw new ArgumentException($"QuantGemm: {m.Type} weights are not block-quantised.");
+        var job = new PackJob { M = m, Dst = dst };
+        WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &PackItem, &job);
+    }
+
+    private static void PackItem(int g, void* ctx)
+    {
+        var j = (PackJob*)ctx;
+        Pack(j->M, g * Lanes, Math.Min(Lanes, j->M.Rows - g * Lanes), j->Dst + g * GroupBytes(j->M));
+    }
+
     /// <summary>Q8_0: signed weights (|w| times sign(w)·x). Q4_0: the nibbles 0..15 as the unsigned operand, −8·Σx per block.</summary>
-    private interface IWeightKind;
-    private struct SignedWeights : IWeightKind;
-    private struct NibbleWeights : IWeightKind;
+    internal interface IWeightKind;
+    internal struct SignedWeights : IWeightKind;
+    internal struct NibbleWeights : IWeightKind;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tiles<TKind>(Job* j, byte* panel, int r0, int rows, int blocks) where TKind : struct, IWeightKind
@@ -162,6 +201,21 @@ internal static unsafe class QuantGemm
             : acc;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int StepsOf<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(NibbleWeights) ? Steps / 2 : Steps;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BlockOf<TKind>() where TKind : struct, IWeightKind => StepsOf<TKind>() * StepBytes + Lanes * sizeof(float);
+
+    /// <summary>A step's 64 weight values: Q8_0 as stored; Q4_0 the low (or high) nibbles of the stored bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<sbyte> Values<TKind>(Vector512<sbyte> stored, bool low) where TKind : struct, IWeightKind
+    {
+        if (typeof(TKind) == typeof(SignedWeights)) return stored;
+        var nibbles = low ? stored.AsByte() : Vector512.ShiftRightLogical(stored.AsUInt16(), 4).AsByte();
+        return (nibbles & Vector512.Create((byte)0x0F)).AsSByte();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<byte> UnsignedSide<TKind>(Vector512<sbyte> w) where TKind : struct, IWeightKind
         => typeof(TKind) == typeof(NibbleWeights) ? w.AsByte() : Vector512.Abs(w).AsByte();
 
@@ -170,22 +224,32 @@ internal static unsafe class QuantGemm
     private static void Tile4<TKind>(byte* panel, int blocks, QRow* x, float* y, int ldy, int rows) where TKind : struct, IWeightKind
     {
         QRow x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        int bb = BlockOf<TKind>();
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         for (int b = 0; b < blocks; b++)
         {
-            byte* pb = panel + (long)b * BlockBytes;
+            byte* pb = panel + (long)b * bb;
             sbyte* q0 = x0.Qs + b * 32, q1 = x1.Qs + b * 32, q2 = x2.Qs + b * 32, q3 = x3.Qs + b * 32;
             Vector512<int> i0 = default, i1 = default, i2 = default, i3 = default;
-            for (int s = 0; s < Steps; s++)
+            for (int s = 0; s < StepsOf<TKind>(); s++)
             {
-                var w = Vector512.Load((sbyte*)(pb + s * StepBytes));
+                var stored = Vector512.Load((sbyte*)(pb + s * StepBytes));
+                var w = Values<TKind>(stored, low: true);
                 var uw = UnsignedSide<TKind>(w);
                 i0 = Accumulate<TKind>(i0, Products<TKind>(uw, w, q0 + 4 * s));
                 i1 = Accumulate<TKind>(i1, Products<TKind>(uw, w, q1 + 4 * s));
                 i2 = Accumulate<TKind>(i2, Products<TKind>(uw, w, q2 + 4 * s));
                 i3 = Accumulate<TKind>(i3, Products<TKind>(uw, w, q3 + 4 * s));
+                if (typeof(TKind) == typeof(NibbleWeights)) // the high nibbles: values 16 + 4s..
+                {
+                    var hi = Values<TKind>(stored, low: false);
+                    i0 = Accumulate<TKind>(i0, Products<TKind>(hi.AsByte(), hi, q0 + 16 + 4 * s));
+                    i1 = Accumulate<TKind>(i1, Products<TKind>(hi.AsByte(), hi, q1 + 16 + 4 * s));
+                    i2 = Accumulate<TKind>(i2, Products<TKind>(hi.AsByte(), hi, q2 + 16 + 4 * s));
+                    i3 = Accumulate<TKind>(i3, Products<TKind>(hi.AsByte(), hi, q3 + 16 + 4 * s));
+                }
             }
-            var dw = Vector512.Load((float*)(pb + Steps * StepBytes));
+            var dw = Vector512.Load((float*)(pb + bb - Lanes * sizeof(float)));
             a0 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i0, x0, b)), dw * x0.D[b], a0);
             a1 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i1, x1, b)), dw * x1.D[b], a1);
             a2 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i2, x2, b)), dw * x2.D[b], a2);
@@ -196,19 +260,27 @@ internal static unsafe class QuantGemm
 
     /// <summary>One token × the panel's 16 rows (the tokens left over by Tile4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1<TKind>(byte* panel, int blocks, QRow x, float* y, int rows) where TKind : struct, IWeightKind
+    internal static void Tile1<TKind>(byte* panel, int blocks, QRow x, float* y, int rows) where TKind : struct, IWeightKind
     {
+        int bb = BlockOf<TKind>();
         var a = Vector512<float>.Zero;
         for (int b = 0; b < blocks; b++)
         {
-            byte* pb = panel + (long)b * BlockBytes;
+            byte* pb = panel + (long)b * bb;
+            sbyte* q = x.Qs + b * 32;
             Vector512<int> acc = default;
-            for (int s = 0; s < Steps; s++)
+            for (int s = 0; s < StepsOf<TKind>(); s++)
             {
-                var w = Vector512.Load((sbyte*)(pb + s * StepBytes));
-                acc = Accumulate<TKind>(acc, Products<TKind>(UnsignedSide<TKind>(w), w, x.Qs + b * 32 + 4 * s));
+                var stored = Vector512.Load((sbyte*)(pb + s * StepBytes));
+                var w = Values<TKind>(stored, low: true);
+                acc = Accumulate<TKind>(acc, Products<TKind>(UnsignedSide<TKind>(w), w, q + 4 * s));
+                if (typeof(TKind) == typeof(NibbleWeights))
+                {
+                    var hi = Values<TKind>(stored, low: false);
+                    acc = Accumulate<TKind>(acc, Products<TKind>(hi.AsByte(), hi, q + 16 + 4 * s));
+                }
             }
-            a = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(acc, x, b)), Vector512.Load((float*)(pb + Steps * StepBytes)) * x.D[b], a);
+            a = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(acc, x, b)), Vector512.Load((float*)(pb + bb - Lanes * sizeof(float))) * x.D[b], a);
         }
         Store(a, y, rows);
     }

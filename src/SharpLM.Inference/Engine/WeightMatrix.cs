@@ -11,6 +11,8 @@ internal readonly unsafe struct WeightMatrix
     public readonly byte* Data;
     public readonly int Rows, Cols;
     public readonly long RowBytes;
+    /// <summary>Q8_0/Q4_0 only: the rows packed for the int8 kernels (QuantGemm layout, owned by the engine), or null.</summary>
+    public readonly byte* Packed;
 
     public WeightMatrix(GgmlType type, byte* data, int rows, int cols)
     {
@@ -20,6 +22,15 @@ internal readonly unsafe struct WeightMatrix
             throw new ArgumentException($"LlamaEngine: {cols} columns is not a multiple of the {type} block size {type.BlockSize()}.");
         Type = type; Data = data; Rows = rows; Cols = cols; RowBytes = type.ByteSize(cols);
     }
+
+    private WeightMatrix(in WeightMatrix m, byte* packed)
+    {
+        this = m;
+        Packed = packed;
+    }
+
+    /// <summary>This matrix with its rows also available packed at <paramref name="packed"/> (QuantGemm.PackAll).</summary>
+    public WeightMatrix WithPacked(byte* packed) => new(this, packed);
 
     public static WeightMatrix From(GgufTensor t)
     {
