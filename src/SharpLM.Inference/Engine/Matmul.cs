@@ -3,7 +3,8 @@
 //   WorkerPool job, split into chunks of RowsPerItem output rows; each chunk runs RowDot on all rows, or, for
 //   Q8_0/Q4_0 weights the engine has packed, QuantGemm's kernel on the packed rows.
 //   Gemm (prefill, T rows): F32 weights go straight to Sgemm from the mapped file; Q8_0/Q4_0 run the int8
-//   QuantGemm on quantised activations; F16/BF16 (and quantised weights without activations) are dequantised panel
+//   QuantGemm on quantised activations; F16/BF16 for a few rows run HalfBatchGemm (weights converted in
+//   registers); the rest (and quantised weights without activations) are dequantised panel
 //   by panel (rows in parallel) into a reused f32 scratch and multiplied by Sgemm.
 using System.Runtime.InteropServices;
 using SharpLM.Models.Formats.Gguf;
@@ -80,6 +81,11 @@ internal sealed unsafe class Matmul : IDisposable
         if (m.Type == GgmlType.F32)
         {
             Sgemm.Run(false, true, tokens, m.Rows, m.Cols, x, m.Cols, (float*)m.Data, m.Cols, y, ldy, false);
+            return;
+        }
+        if (HalfBatchGemm.Preferred(m, tokens))
+        {
+            HalfBatchGemm.Run(x, tokens, m, y, ldy);
             return;
         }
         if (xq is not null && m.IsQuantized)
