@@ -21,7 +21,8 @@
 //   - Q8_0: |w| is the unsigned side and the sign moves to x (a blend with −x); int16 pairs reach 2·127·127,
 //     so every step widens to int32: about 4.5 instructions per 64 products.
 //   .NET 10 exposes no 512-bit VNNI (vpdpbusd) on this CPU class, hence vpmaddubsw + vpmaddwd.
-// Without AVX-512 each (token, row) runs RowDot's AVX2 or scalar int8 dot on the same activations.
+// Without AVX-512 the same layout runs on Vector256 (QuantGemmAvx2.cs: a 64-byte step is two halves of 8 rows);
+// without AVX2 each (token, row) runs RowDot's scalar int8 dot on the same activations.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -31,11 +32,11 @@ using SharpLM.Tensors.Threading;
 
 namespace SharpLM.Inference.Engine;
 
-internal static unsafe class QuantGemm
+internal static unsafe partial class QuantGemm
 {
     /// <summary>Rows per packed group = int32 lanes of a Vector512.</summary>
     public const int Lanes = 16;
-    private const int StepBytes = 64, Steps = 8;  // 8 steps × 4 values = one 32-value block per row
+    internal const int StepBytes = 64, Steps = 8;  // 8 steps × 4 values = one 32-value block per row
     private const int MR = 4, MaxBatchTokens = 1024;
 
     /// <summary>Bytes of one block of a packed 16-row group (quantised values, then 16 f32 scales).</summary>
@@ -55,14 +56,18 @@ internal static unsafe class QuantGemm
         public WeightMatrix M;
         public QRow* X; // the token rows of the quantised activations
         public int Tokens, Ldy;
+        public KernelPath Path;
         public float* Y;
     }
 
-    /// <summary>True where the AVX-512 kernel runs; elsewhere each (token, row) runs RowDot's AVX2/scalar int8 dot.</summary>
-    public static bool Supported => RowDot.Simd;
+    /// <summary>True where the packed kernels run (AVX-512, or their AVX2 twins); elsewhere each (token, row) runs RowDot's scalar int8 dot.</summary>
+    public static bool Supported => RowDot.Simd || RowDot.CanAvx2;
+
+    /// <summary>The AVX-512 kernels for <paramref name="path"/> (else the AVX2 twins in QuantGemmAvx2.cs).</summary>
+    private static bool Wide(KernelPath path) => RowDot.Use512(path);
 
     /// <summary>Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t]·Wᵀ for the first <paramref name="tokens"/> quantised rows of <paramref name="x"/>.</summary>
-    public static void Run(QuantizedActivations x, int tokens, in WeightMatrix m, float* y, int ldy)
+    public static void Run(QuantizedActivations x, int tokens, in WeightMatrix m, float* y, int ldy, KernelPath path = KernelPath.Best)
     {
         if (!m.IsQuantized) throw new ArgumentException($"QuantGemm: {m.Type} weights are not block-quantised.");
         if (x.Cols != m.Cols) throw new ArgumentException($"QuantGemm: activations have {x.Cols} columns, the weights {m.Cols}.");
@@ -70,7 +75,7 @@ internal static unsafe class QuantGemm
         if (tokens > MaxBatchTokens) throw new ArgumentException($"QuantGemm: at most {MaxBatchTokens} tokens per call, got {tokens}.");
         QRow* rowsOfX = stackalloc QRow[tokens];
         for (int t = 0; t < tokens; t++) rowsOfX[t] = x.Row(t);
-        var job = new Job { M = m, X = rowsOfX, Tokens = tokens, Y = y, Ldy = ldy };
+        var job = new Job { M = m, X = rowsOfX, Tokens = tokens, Y = y, Ldy = ldy, Path = path };
         WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &Item, &job);
     }
 
@@ -78,16 +83,18 @@ internal static unsafe class QuantGemm
     /// y[r] = W[r]·x for r in [r0, r1) of one token from the packed rows (<paramref name="r0"/> a multiple of 16):
     /// the decode GEMV on the same kernel as the GEMM, so one row and a batch of rows give identical values.
     /// </summary>
-    public static void PackedRows(in WeightMatrix m, int r0, int r1, QRow x, float* y)
+    public static void PackedRows(in WeightMatrix m, int r0, int r1, QRow x, float* y, KernelPath path = KernelPath.Best)
     {
+        bool wide = Wide(path);
         long gb = GroupBytes(m);
         int blocks = m.Cols / 32;
         for (int g0 = r0; g0 < r1; g0 += Lanes)
         {
             byte* panel = m.Packed + g0 / Lanes * gb;
             int rows = Math.Min(Lanes, r1 - g0);
-            if (m.Type == GgmlType.Q4_0) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows);
-            else Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
+            if (m.Type == GgmlType.Q4_0) { if (wide) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows); else Tile1Avx2<NibbleWeights>(panel, blocks, x, y + g0, rows); }
+            else if (wide) Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
+            else Tile1Avx2<SignedWeights>(panel, blocks, x, y + g0, rows);
         }
     }
 
@@ -96,7 +103,7 @@ internal static unsafe class QuantGemm
     {
         var j = (Job*)ctx;
         int r0 = item * Lanes, rows = Math.Min(Lanes, j->M.Rows - r0), blocks = j->M.Cols / 32;
-        if (!Supported) // no AVX-512: the GEMV kernels row by row, on the same int8 activations
+        if (!Supported || j->Path == KernelPath.Scalar) // no AVX2: the GEMV kernels row by row, on the same int8 activations
         {
             for (int i = 0; i < j->Tokens; i++) RowDot.Rows(j->M, r0, r0 + rows, null, j->X[i], j->Y + (long)i * j->Ldy);
             return;
@@ -172,8 +179,16 @@ internal static unsafe class QuantGemm
         var x = j->X;
         float* y = j->Y + r0;
         int t = 0;
-        for (; t + MR <= j->Tokens; t += MR) Tile4<TKind>(panel, blocks, x + t, y + (long)t * j->Ldy, j->Ldy, rows);
-        for (; t < j->Tokens; t++) Tile1<TKind>(panel, blocks, x[t], y + (long)t * j->Ldy, rows);
+        if (Wide(j->Path))
+        {
+            for (; t + MR <= j->Tokens; t += MR) Tile4<TKind>(panel, blocks, x + t, y + (long)t * j->Ldy, j->Ldy, rows);
+            for (; t < j->Tokens; t++) Tile1<TKind>(panel, blocks, x[t], y + (long)t * j->Ldy, rows);
+        }
+        else
+        {
+            for (; t + MR <= j->Tokens; t += MR) Tile4Avx2<TKind>(panel, blocks, x + t, y + (long)t * j->Ldy, j->Ldy, rows);
+            for (; t < j->Tokens; t++) Tile1Avx2<TKind>(panel, blocks, x[t], y + (long)t * j->Ldy, rows);
+        }
     }
 
     /// <summary>One step's products of 16 rows × 4 bytes with one token's 4 bytes (broadcast), as int16 pairs.</summary>
@@ -201,10 +216,10 @@ internal static unsafe class QuantGemm
             : acc;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int StepsOf<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(NibbleWeights) ? Steps / 2 : Steps;
+    internal static int StepsOf<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(NibbleWeights) ? Steps / 2 : Steps;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int BlockOf<TKind>() where TKind : struct, IWeightKind => StepsOf<TKind>() * StepBytes + Lanes * sizeof(float);
+    internal static int BlockOf<TKind>() where TKind : struct, IWeightKind => StepsOf<TKind>() * StepBytes + Lanes * sizeof(float);
 
     /// <summary>A step's 64 weight values: Q8_0 as stored; Q4_0 the low (or high) nibbles of the stored bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
