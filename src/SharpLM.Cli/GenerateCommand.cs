@@ -68,7 +68,8 @@ internal static class GenerateCommand
                 if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
                 if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts);
-                using var owner = OpenModel(path);
+                using var owner = OpenModel(path, 1, prompt.Length + opts.MaxNewTokens);
+                opts.Validate(((ICausalLm)owner).VocabSize, ((ICausalLm)owner).ContextLength, prompt.Length); // before the prompt is echoed
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
                 var res = new TextGenerator((ICausalLm)owner).Generate(prompt, opts, onText: tok is null ? null : Console.Write);
@@ -91,7 +92,7 @@ internal static class GenerateCommand
     private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts)
     {
         int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
-        using var owner = OpenModel(path, slots);
+        using var owner = OpenModel(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens);
         var lm = (ICausalLm)owner;
         prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
         var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
@@ -111,7 +112,7 @@ internal static class GenerateCommand
     private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts)
     {
         if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
-        using var owner = OpenModel(path, beams);
+        using var owner = OpenModel(path, beams, prompt.Length + opts.MaxNewTokens);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var hyps = new BeamSearch((IBatchedCausalLm)owner).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
         var best = hyps[0].Tokens;
@@ -126,8 +127,11 @@ internal static class GenerateCommand
     /// GGUF files run on the GGUF-native engine (weights stay in their stored type) with <paramref name="maxSequences"/>
     /// cache slots; others on DecoderModel with as many slots (their chunks run one after another).
     /// </summary>
-    public static IDisposable OpenModel(string path, int maxSequences = 1) =>
-        ModelFile.Detect(path) == ModelFileFormat.Gguf ? LlamaEngine.Open(path, maxSequences: maxSequences) : new DecoderModelLm(ModelFile.Load(path), maxSequences);
+    /// <remarks><paramref name="contextLength"/> sizes each slot's KV cache to what the request needs (capped at the model's context).</remarks>
+    public static IDisposable OpenModel(string path, int maxSequences = 1, int? contextLength = null) =>
+        ModelFile.Detect(path) == ModelFileFormat.Gguf
+            ? LlamaEngine.Open(path, contextLength, maxSequences)
+            : new DecoderModelLm(ModelFile.Load(path), maxSequences, contextLength);
 
     private static int[] ParseIds(string s, string option)
     {
