@@ -4,7 +4,7 @@
 // files with 1 and 2 threads: prefill tokens/s of a 128-token prompt (best of 3), greedy decode tokens/s of
 // 64 tokens, ratios; F32 decode as GB/s of weights streamed against a measured read bandwidth (parallel sum
 // over a 512 MiB buffer); and whether the greedy ids equal llama.cpp's (F32 and F16 must).
-// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH  --prefill-runs 3 (best of N)
+// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH  --prefill-runs 3 (best of N)  --decode-tokens 64
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -19,7 +19,8 @@ namespace SharpLM.Bench;
 
 internal static unsafe class DecodeBench
 {
-    private const int PromptLength = 128, DecodeTokens = 64;
+    private const int PromptLength = 128;
+    private static int DecodeTokens = 64; // --decode-tokens: longer runs average out the VM's noise
 
     public static int Run(string[] args)
     {
@@ -28,7 +29,8 @@ internal static unsafe class DecodeBench
         var types = Opt("--types", "F32,F16,Q8_0,Q4_0").Split(',').Select(Enum.Parse<GgmlType>).ToArray();
         bool peer = !args.Contains("--no-peer");
         var dir = Opt("--dir", Path.Combine(Path.GetTempPath(), "sharplm-decode"));
-        int prefillRuns = int.Parse(Opt("--prefill-runs", "3")); // more runs: steadier figures, and a prefill-heavy profile
+        int prefillRuns = int.Parse(Opt("--prefill-runs", "3"));
+        DecodeTokens = int.Parse(Opt("--decode-tokens", "64")); // more runs: steadier figures, and a prefill-heavy profile
 
         var paths = ModelFiles(dir, types);
         var config = Config;
