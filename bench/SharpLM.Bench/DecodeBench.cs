@@ -4,7 +4,7 @@
 // files with 1 and 2 threads: prefill tokens/s of a 128-token prompt (best of 3), greedy decode tokens/s of
 // 64 tokens, ratios; F32 decode as GB/s of weights streamed against a measured read bandwidth (parallel sum
 // over a 512 MiB buffer); and whether the greedy ids equal llama.cpp's (F32 and F16 must).
-// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH  --prefill-runs 3 (best of N)  --decode-tokens 64
+// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH  --prefill-runs 3 (best of N)  --decode-tokens 64  --kv f32|f16 (our KV cache type)
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -21,6 +21,7 @@ internal static unsafe class DecodeBench
 {
     private const int PromptLength = 128;
     private static int DecodeTokens = 64; // --decode-tokens: longer runs average out the VM's noise
+    private static KvCacheType KvType = KvCacheType.F32;
 
     public static int Run(string[] args)
     {
@@ -30,7 +31,8 @@ internal static unsafe class DecodeBench
         bool peer = !args.Contains("--no-peer");
         var dir = Opt("--dir", Path.Combine(Path.GetTempPath(), "sharplm-decode"));
         int prefillRuns = int.Parse(Opt("--prefill-runs", "3"));
-        DecodeTokens = int.Parse(Opt("--decode-tokens", "64")); // more runs: steadier figures, and a prefill-heavy profile
+        DecodeTokens = int.Parse(Opt("--decode-tokens", "64"));
+        KvType = Opt("--kv", "f32") == "f16" ? KvCacheType.F16 : KvCacheType.F32; // llama.cpp's cache is f16 // more runs: steadier figures, and a prefill-heavy profile
 
         var paths = ModelFiles(dir, types);
         var config = Config;
@@ -92,7 +94,7 @@ internal static unsafe class DecodeBench
 
     private static (double Prefill, double Decode, int[] Ids, long BytesPerToken) Ours(string path, int[] prompt, int prefillRuns)
     {
-        using var engine = LlamaEngine.Open(path, contextLength: prompt.Length + DecodeTokens + 16);
+        using var engine = LlamaEngine.Open(path, contextLength: prompt.Length + DecodeTokens + 16, kvType: KvType);
         var logits = new float[engine.VocabSize];
         double best = double.MaxValue;
         for (int r = 0; r <= prefillRuns; r++) // the first run warms the mapping up and is not counted

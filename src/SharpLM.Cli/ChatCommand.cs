@@ -21,13 +21,14 @@ internal static class ChatCommand
         var temp = new Option<float>("--temperature") { DefaultValueFactory = _ => 0.7f };
         var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.9f };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
-        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed };
+        var kv = GenerateCommand.KvTypeOption();
+        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv };
         cmd.SetAction(async (r, cancel) =>
         {
             try
             {
                 string path = r.GetValue(model)!;
-                using var owner = GenerateCommand.OpenModel(path);
+                using var owner = GenerateCommand.OpenModel(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!));
                 var lm = (ICausalLm)owner;
                 var tok = ModelTokenizer.For(path);
                 var generator = new TextGenerator(lm);

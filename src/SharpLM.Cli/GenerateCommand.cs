@@ -34,12 +34,14 @@ internal static class GenerateCommand
         var stopText = new Option<string[]>("--stop") { Description = "Stop string (repeatable): the text ends before its first occurrence.", AllowMultipleArgumentsPerToken = false };
         var beams = new Option<int?>("--beams") { Description = "Beam search with N beams (deterministic; not with sampling or --prompt-file)." };
         var lengthPenalty = new Option<float>("--length-penalty") { DefaultValueFactory = _ => 1f, Description = "With --beams: hypothesis score = Σ log p / length^P." };
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty };
+        var kv = KvTypeOption();
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv };
         cmd.SetAction(r =>
         {
             try
             {
                 string path = r.GetValue(model)!;
+                var kvType = ParseKvType(r.GetValue(kv)!);
                 if (new[] { r.GetValue(text), r.GetValue(ids), r.GetValue(file) }.Count(v => v is not null) != 1)
                     throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
                 if (r.GetValue(batch) is { } b0 && (b0 < 1 || r.GetValue(file) is null))
@@ -65,10 +67,10 @@ internal static class GenerateCommand
                     throw new ArgumentException("--stop is not supported with --beams (beam search ends hypotheses on stop ids: --stop-ids).");
                 if (r.GetValue(beams) is null && r.GetValue(lengthPenalty) != 1f)
                     throw new ArgumentException("--length-penalty needs --beams.");
-                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts);
+                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
-                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts);
-                using var owner = OpenModel(path, 1, prompt.Length + opts.MaxNewTokens);
+                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType);
+                using var owner = OpenModel(path, 1, prompt.Length + opts.MaxNewTokens, kvType);
                 opts.Validate(((ICausalLm)owner).VocabSize, ((ICausalLm)owner).ContextLength, prompt.Length); // before the prompt is echoed
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
@@ -89,10 +91,10 @@ internal static class GenerateCommand
     private const int DefaultBatch = 16;
 
     /// <summary>Generates every prompt of the file as one batch and prints each completion, then aggregate throughput.</summary>
-    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts)
+    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType)
     {
         int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
-        using var owner = OpenModel(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens);
+        using var owner = OpenModel(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType);
         var lm = (ICausalLm)owner;
         prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
         var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
@@ -109,10 +111,10 @@ internal static class GenerateCommand
     }
 
     /// <summary>Beam search on a model with one cache slot per beam; prints the best hypothesis, then every hypothesis's score to stderr.</summary>
-    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts)
+    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType)
     {
         if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
-        using var owner = OpenModel(path, beams, prompt.Length + opts.MaxNewTokens);
+        using var owner = OpenModel(path, beams, prompt.Length + opts.MaxNewTokens, kvType);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var hyps = new BeamSearch((IBatchedCausalLm)owner).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
         var best = hyps[0].Tokens;
@@ -128,10 +130,22 @@ internal static class GenerateCommand
     /// cache slots; others on DecoderModel with as many slots (their chunks run one after another).
     /// </summary>
     /// <remarks><paramref name="contextLength"/> sizes each slot's KV cache to what the request needs (capped at the model's context).</remarks>
-    public static IDisposable OpenModel(string path, int maxSequences = 1, int? contextLength = null) =>
-        ModelFile.Detect(path) == ModelFileFormat.Gguf
-            ? LlamaEngine.Open(path, contextLength, maxSequences)
-            : new DecoderModelLm(ModelFile.Load(path), maxSequences, contextLength);
+    public static IDisposable OpenModel(string path, int maxSequences = 1, int? contextLength = null, KvCacheType kvType = KvCacheType.F32)
+    {
+        if (ModelFile.Detect(path) == ModelFileFormat.Gguf) return LlamaEngine.Open(path, contextLength, maxSequences, kvType);
+        if (kvType != KvCacheType.F32) throw new ArgumentException("--kv-type f16 needs a GGUF model (the GGUF engine); other formats run the f32 reference model.");
+        return new DecoderModelLm(ModelFile.Load(path), maxSequences, contextLength);
+    }
+
+    /// <summary>--kv-type f32|f16 (the engine's KV cache: f32 exact, f16 like llama.cpp at half the memory).</summary>
+    public static Option<string> KvTypeOption() =>
+        new("--kv-type") { DefaultValueFactory = _ => "f32", Description = "KV cache type for GGUF models: f32 (exact) or f16 (half the memory, as llama.cpp)." };
+
+    public static KvCacheType ParseKvType(string s) => s.ToLowerInvariant() switch
+    {
+        "f32" => KvCacheType.F32, "f16" => KvCacheType.F16,
+        _ => throw new ArgumentException($"--kv-type '{s}' is not one of f32, f16."),
+    };
 
     private static int[] ParseIds(string s, string option)
     {

@@ -69,7 +69,7 @@ def gpt2_forward(p, c, ids):
     return x @ p["transformer.wte.weight"].t()  # tied head
 
 
-def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False):
+def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=False):
     d, h = c["hidden_size"], c["num_attention_heads"]
     kvh = c.get("num_key_value_heads", h)
     hd = d // h
@@ -97,6 +97,8 @@ def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False):
         if not alibi:
             q = mf.rope_halves(q, pos, c.get("rope_theta", 10000.0))
             k = mf.rope_halves(k, pos, c.get("rope_theta", 10000.0))
+        if kv_half:  # an fp16 KV cache: keys (after RoPE) and values rounded to fp16 where they are stored
+            k, v = k.to(torch.float16).to(k.dtype), v.to(torch.float16).to(v.dtype)
         y = mf.attention(q, k, v, 1.0 / math.sqrt(hd), causal=True, alibi_slopes=slopes)
         x = x + lin(y.transpose(1, 2).reshape(B, T, d), pre + "self_attn.o_proj")
         m = mf.rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)

@@ -2,7 +2,8 @@
 // kv head h / (heads / kvHeads)). Each row carries its own cache (K/V of kv head 0 of the row's slot and
 // layer) and absolute position p, and sees cache positions 0..p — so rows of different sequences in one batch
 // run in one job. One WorkerPool item per (row, head); scores live in a per-thread scratch row. Used for
-// decode and prefill alike (attention is a small share of the FLOPs at these lengths).
+// decode and prefill alike (attention is a small share of the FLOPs at these lengths). The cache holds f32 or
+// f16 values (SlotKvCache); f16 rows are converted exactly in registers.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLM.Tensors.Threading;
@@ -14,9 +15,10 @@ internal static unsafe class CachedAttention
     private struct Job
     {
         public float* Q, Out;          // q/out [T, heads·hd]
-        public float** K, V;           // per row: cache of kv head 0, kv heads KvStride apart
+        public byte** K, V;            // per row: cache of kv head 0, kv heads KvStride values apart
         public int* Pos;               // per row: absolute position
         public long KvStride;
+        public bool Half;              // cache values are f16 (else f32)
         public int Heads, Group, HeadDim;
         public float Scale;
     }
@@ -24,11 +26,11 @@ internal static unsafe class CachedAttention
     [ThreadStatic] private static float[]? _scores;
 
     /// <summary>Attention of <paramref name="rows"/> query rows; row t reads caches k[t]/v[t] up to position positions[t].</summary>
-    public static void Run(float* q, float* output, int rows, int heads, int kvHeads, int headDim, float** k, float** v, int* positions, long kvStride)
+    public static void Run(float* q, float* output, int rows, int heads, int kvHeads, int headDim, byte** k, byte** v, int* positions, long kvStride, bool half)
     {
         var job = new Job
         {
-            Q = q, Out = output, K = k, V = v, Pos = positions, KvStride = kvStride, Heads = heads, Group = heads / kvHeads,
+            Q = q, Out = output, K = k, V = v, Pos = positions, KvStride = kvStride, Half = half, Heads = heads, Group = heads / kvHeads,
             HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
         };
         WorkerPool.Shared.For(rows * heads, &Item, &job);
@@ -43,21 +45,27 @@ internal static unsafe class CachedAttention
         var scores = _scores is { } s0 && s0.Length >= len ? s0 : (_scores = new float[Math.Max(len, 256) * 2]);
         float* q = j->Q + ((long)t * j->Heads + h) * hd;
         float* o = j->Out + ((long)t * j->Heads + h) * hd;
-        float* k = j->K[t] + (h / j->Group) * j->KvStride;
-        float* v = j->V[t] + (h / j->Group) * j->KvStride;
+        int eb = j->Half ? 2 : 4;
+        byte* k = j->K[t] + (h / j->Group) * j->KvStride * eb;
+        byte* v = j->V[t] + (h / j->Group) * j->KvStride * eb;
         fixed (float* s = scores)
         {
             float max = float.NegativeInfinity;
             for (int p = 0; p < len; p++)
             {
-                float d = Dot(q, k + (long)p * hd, hd) * j->Scale;
+                byte* kp = k + (long)p * hd * eb;
+                float d = (j->Half ? DotHalf(q, (ushort*)kp, hd) : Dot(q, (float*)kp, hd)) * j->Scale;
                 s[p] = d;
                 if (d > max) max = d;
             }
             float sum = 0;
             for (int p = 0; p < len; p++) { float e = MathF.Exp(s[p] - max); s[p] = e; sum += e; }
             new Span<float>(o, hd).Clear();
-            for (int p = 0; p < len; p++) Axpy(s[p], v + (long)p * hd, o, hd);
+            for (int p = 0; p < len; p++)
+            {
+                byte* vp = v + (long)p * hd * eb;
+                if (j->Half) AxpyHalf(s[p], (ushort*)vp, o, hd); else Axpy(s[p], (float*)vp, o, hd);
+            }
             float inv = 1f / sum;
             for (int i = 0; i < hd; i++) o[i] *= inv;
         }
@@ -93,5 +101,38 @@ internal static unsafe class CachedAttention
         else if (Vector256.IsHardwareAccelerated)
             for (var av = Vector256.Create(a); i + 8 <= n; i += 8) (Vector256.Load(y + i) + av * Vector256.Load(x + i)).Store(y + i);
         for (; i < n; i++) y[i] += a * x[i];
+    }
+
+    // f16 cache rows, converted exactly in registers (Fp16.Load16 / Load8).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotHalf(float* a, ushort* b, int n)
+    {
+        int i = 0;
+        float s = 0;
+        if (RowDot.Simd)
+        {
+            var acc = Vector512<float>.Zero;
+            for (; i + 16 <= n; i += 16) acc += Vector512.Load(a + i) * Fp16.Load16(b + i);
+            s = Vector512.Sum(acc);
+        }
+        else if (RowDot.CanAvx2)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i + 8 <= n; i += 8) acc += Vector256.Load(a + i) * Fp16.Load8(b + i);
+            s = Vector256.Sum(acc);
+        }
+        for (; i < n; i++) s += a[i] * Fp16.ToFloat(b[i]);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AxpyHalf(float a, ushort* x, float* y, int n)
+    {
+        int i = 0;
+        if (RowDot.Simd)
+            for (var av = Vector512.Create(a); i + 16 <= n; i += 16) (Vector512.Load(y + i) + av * Fp16.Load16(x + i)).Store(y + i);
+        else if (RowDot.CanAvx2)
+            for (var av = Vector256.Create(a); i + 8 <= n; i += 8) (Vector256.Load(y + i) + av * Fp16.Load8(x + i)).Store(y + i);
+        for (; i < n; i++) y[i] += a * Fp16.ToFloat(x[i]);
     }
 }

@@ -35,7 +35,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     private readonly Layer[] _layers;
     private readonly WeightMatrix _embed, _head;
     private readonly float* _outNorm;
-    private readonly KvCacheF32[] _caches;   // one per slot
+    private readonly SlotKvCache[] _caches;   // one per slot
     private readonly int[] _lengths;         // cached positions per slot
     private readonly Matmul _matmul = new();
     private readonly QuantizedActivations? _qDim, _qFfn;
@@ -43,7 +43,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     private readonly List<nint> _allocations = [];
     private float* _x, _xn, _q, _k, _v, _att, _tmp, _gate, _up;
     private float* _last, _lastNorm;          // [MaxSequences, C]: residual / normed last row of each chunk
-    private float** _rowK, _rowV;             // [MaxBatch]: the row's slot cache (kv head 0) in the current layer
+    private byte** _rowK, _rowV;             // [MaxBatch]: the row's slot cache (kv head 0) in the current layer
     private int* _rowPos, _rowSlot;           // [MaxBatch]: the row's absolute position and slot
 
     /// <summary>A chunk's rows [Row, Row + Count) inside one pass; EndsChunk = the chunk's index if its last token is here, else -1.</summary>
@@ -56,6 +56,9 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     public int VocabSize => Config.VocabSize;
 
     public int ContextLength { get; }
+
+    /// <summary>Element type of the KV cache (f32 exact; f16 as llama.cpp keeps it, half the memory).</summary>
+    public KvCacheType KvType { get; }
 
     /// <summary>Number of KV-cache slots (sequences one ForwardBatch can run).</summary>
     public int MaxSequences { get; }
@@ -74,17 +77,19 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
 
     /// <summary>
     /// Opens <paramref name="path"/>; <paramref name="contextLength"/> caps each slot's KV cache (default: the
-    /// model's context); <paramref name="maxSequences"/> slots are allocated (each holds a full context).
+    /// model's context); <paramref name="maxSequences"/> slots are allocated (each holds a full context) with
+    /// <paramref name="kvType"/> values.
     /// </summary>
-    public static LlamaEngine Open(string path, int? contextLength = null, int maxSequences = 1)
+    public static LlamaEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
     {
         var f = GgufFile.Open(path);
-        try { return new LlamaEngine(f, ownsFile: true, contextLength, maxSequences); }
+        try { return new LlamaEngine(f, ownsFile: true, contextLength, maxSequences, kvType); }
         catch { f.Dispose(); throw; }
     }
 
-    public LlamaEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1)
+    public LlamaEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
     {
+        KvType = kvType;
         if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "LlamaEngine: maxSequences must be at least 1.");
         _file = file; _ownsFile = ownsFile;
         var arch = file.TryGet(GgufKeys.GeneralArchitecture)?.AsString() ?? "llama";
@@ -118,8 +123,8 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         }
         WeightBytesPerToken = bytes;
         MaxSequences = maxSequences;
-        _caches = new KvCacheF32[maxSequences];
-        for (int i = 0; i < maxSequences; i++) _caches[i] = new KvCacheF32(c.Layers, c.KvHeads, ContextLength, hd);
+        _caches = new SlotKvCache[maxSequences];
+        for (int i = 0; i < maxSequences; i++) _caches[i] = new SlotKvCache(c.Layers, c.KvHeads, ContextLength, hd, kvType);
         _lengths = new int[maxSequences];
         (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta);
         // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
@@ -130,7 +135,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
         _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
         _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
-        _rowK = (float**)AllocBytes(b * sizeof(float*)); _rowV = (float**)AllocBytes(b * sizeof(float*));
+        _rowK = (byte**)AllocBytes(b * sizeof(byte*)); _rowV = (byte**)AllocBytes(b * sizeof(byte*));
         _rowPos = (int*)AllocBytes(b * sizeof(int)); _rowSlot = (int*)AllocBytes(b * sizeof(int));
     }
 
@@ -278,7 +283,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
                     _caches[seg.Slot].Store(li, seg.Position, seg.Count, k, v);
                 }
                 for (int r = 0; r < t; r++) { _rowK[r] = _caches[_rowSlot[r]].K(li, 0); _rowV[r] = _caches[_rowSlot[r]].V(li, 0); }
-                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd);
+                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd, KvType == KvCacheType.F16);
                 Project1(_att, t, l.O, _tmp, _qDim);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
                 EngineOps.RmsNorm(_x, l.FfnNorm, _xn, t, dim, c.NormEps);

@@ -64,6 +64,51 @@ public sealed class LlamaEngineTests : IDisposable
         Assert.True(MaxAbsDiff(c, lb) <= 1e-4f * MathF.Max(1, c.Max(MathF.Abs)));
     }
 
+    // f16 KV cache against PyTorch with keys (after RoPE) and values rounded to fp16 where they are stored
+    // (tests/oracles/make_kv16_fixture.py): the two oracles differ by ~4e-3, so 5e-4 tells the cache types apart.
+    [Fact]
+    public void F16KvCacheMatchesPyTorchWithAnFp16Cache()
+    {
+        var fx = new OracleFixture(Path.Combine(RepoPaths.Root, "tests", "SharpLM.Inference.Tests", "Fixtures", "llama_gqa_kv16.safetensors"));
+        Assert.Equal(Sequence, fx.Values("input_ids").Select(x => (int)x).ToArray());
+        var kv16 = fx.Values("logits_kv16");
+        var f32kv = fx.Values("logits_f32kv");
+        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32), kvType: KvCacheType.F16);
+        Assert.Equal(KvCacheType.F16, engine.KvType);
+        int v = engine.VocabSize, prompt = 6;
+        var logits = new float[v];
+        double worst = 0, fromF32Cache = 0;
+        void Check(int t)
+        {
+            for (int i = 0; i < v; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(logits[i] - kv16[t * v + i]));
+                fromF32Cache = Math.Max(fromF32Cache, Math.Abs(logits[i] - f32kv[t * v + i]));
+            }
+        }
+        engine.Forward(Sequence.AsSpan(0, prompt), 0, logits);
+        Check(prompt - 1);
+        for (int t = prompt; t < Sequence.Length; t++) { engine.Forward(Sequence.AsSpan(t, 1), t, logits); Check(t); }
+        Assert.True(worst <= 5e-4, $"max |Δ| vs the fp16-cache oracle = {worst:G3}");
+        Assert.True(fromF32Cache > 2e-3, $"the f16 cache should be measurably different from an f32 one (max |Δ| = {fromF32Cache:G3})");
+    }
+
+    [Fact]
+    public void F16KvCacheSlotsBatchAndCopyLikeF32()
+    {
+        using var engine = LlamaEngine.Open(Gguf(GgmlType.Q8_0), maxSequences: 2, kvType: KvCacheType.F16);
+        using var alone = LlamaEngine.Open(Gguf(GgmlType.Q8_0), kvType: KvCacheType.F16);
+        int v = engine.VocabSize;
+        var both = new float[2 * v]; var one = new float[v];
+        engine.ForwardBatch([.. Sequence[..5], .. Sequence[5..12]], [new SequenceChunk(0, 0, 5), new SequenceChunk(1, 0, 7)], both);
+        alone.Forward(Sequence.AsSpan(5, 7), 0, one);
+        Assert.Equal(one, both.AsSpan(v, v).ToArray());                      // batched = alone, bit for bit
+        engine.CopySlot(1, 0);                                                // slot 0 now holds the 7-token sequence
+        engine.ForwardBatch([Sequence[12]], [new SequenceChunk(0, 7, 1)], both);
+        alone.Forward(Sequence.AsSpan(12, 1), 7, one);
+        Assert.Equal(one, both.AsSpan(0, v).ToArray());
+    }
+
     [Fact]
     public void GreedyTokensThroughTheEngineEqualPyTorch()
     {
