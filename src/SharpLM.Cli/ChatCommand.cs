@@ -22,12 +22,14 @@ internal static class ChatCommand
         var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.9f };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
         var kv = GenerateCommand.KvTypeOption();
-        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv };
+        var threads = GenerateCommand.ThreadsOption();
+        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv, threads };
         cmd.SetAction(async (r, cancel) =>
         {
             try
             {
                 string path = r.GetValue(model)!;
+                GenerateCommand.UseThreads(r.GetValue(threads));
                 using var owner = GenerateCommand.OpenModel(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!));
                 var lm = (ICausalLm)owner;
                 var tok = ModelTokenizer.For(path);

@@ -11,6 +11,7 @@ using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Formats;
+using SharpLM.Tensors.Threading;
 
 namespace SharpLM.Cli;
 
@@ -35,13 +36,15 @@ internal static class GenerateCommand
         var beams = new Option<int?>("--beams") { Description = "Beam search with N beams (deterministic; not with sampling or --prompt-file)." };
         var lengthPenalty = new Option<float>("--length-penalty") { DefaultValueFactory = _ => 1f, Description = "With --beams: hypothesis score = Σ log p / length^P." };
         var kv = KvTypeOption();
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv };
+        var threads = ThreadsOption();
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads };
         cmd.SetAction(r =>
         {
             try
             {
                 string path = r.GetValue(model)!;
                 var kvType = ParseKvType(r.GetValue(kv)!);
+                UseThreads(r.GetValue(threads));
                 if (new[] { r.GetValue(text), r.GetValue(ids), r.GetValue(file) }.Count(v => v is not null) != 1)
                     throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
                 if (r.GetValue(batch) is { } b0 && (b0 < 1 || r.GetValue(file) is null))
@@ -135,6 +138,17 @@ internal static class GenerateCommand
         if (ModelFile.Detect(path) == ModelFileFormat.Gguf) return LlamaEngine.Open(path, contextLength, maxSequences, kvType);
         if (kvType != KvCacheType.F32) throw new ArgumentException("--kv-type f16 needs a GGUF model (the GGUF engine); other formats run the f32 reference model.");
         return new DecoderModelLm(ModelFile.Load(path), maxSequences, contextLength);
+    }
+
+    /// <summary>--threads N: the worker pool's size for the run (default: every core).</summary>
+    public static Option<int?> ThreadsOption() =>
+        new("--threads", "-t") { Description = $"Threads for the matmuls and attention (default: all {Environment.ProcessorCount} cores)." };
+
+    public static void UseThreads(int? threads)
+    {
+        if (threads is not { } n) return;
+        if (n < 1) throw new ArgumentException($"--threads must be at least 1, got {n}.");
+        WorkerPool.SetThreads(n);
     }
 
     /// <summary>--kv-type f32|f16 (the engine's KV cache: f32 exact, f16 like llama.cpp at half the memory).</summary>
