@@ -101,4 +101,29 @@ public class GgmlQuantTests
         Assert.Equal(0x3F82, GgmlQuant.FloatToBf16(BitConverter.UInt32BitsToSingle(0x3F818000))); // tie -> even (up)
         Assert.True(float.IsNaN(GgmlQuant.Bf16ToFloat(GgmlQuant.FloatToBf16(float.NaN))));
     }
+
+    // K-quants against ggml itself: Fixtures/formats/ggml_kquant_blocks.json holds rows quantised by llama.cpp's
+    // ggml_quantize_chunk and dequantised by its to_float (tests/oracles/ggml_kquant_fixtures.py, through ctypes
+    // on the node-llama-cpp prebuilt's libggml-base.so); our dequantisation must equal ggml's bit for bit.
+    [Theory]
+    [InlineData("Q4_K")]
+    [InlineData("Q5_K")]
+    [InlineData("Q6_K")]
+    public void KQuantDequantisationEqualsGgml(string typeName)
+    {
+        var type = Enum.Parse<GgmlType>(typeName);
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestFiles.Fixture("ggml_kquant_blocks.json")));
+        var c = doc.RootElement.GetProperty(typeName);
+        int n = c.GetProperty("values").GetInt32();
+        Assert.Equal(type.TypeSize(), c.GetProperty("type_size").GetInt32());
+        var blocks = Convert.FromHexString(c.GetProperty("blocks").GetString()!);
+        var y = TestFiles.Floats(c.GetProperty("y").GetString()!);
+        var x = TestFiles.Floats(c.GetProperty("x").GetString()!);
+        Assert.Equal(n, y.Length);
+        var back = new float[n];
+        GgmlQuant.Dequantize(type, blocks, back);
+        for (int i = 0; i < n; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(y[i]) == BitConverter.SingleToInt32Bits(back[i]), $"{typeName}[{i}]: ggml {y[i]}, ours {back[i]} (x = {x[i]})");
+        Assert.Throws<NotSupportedException>(() => GgmlQuant.Quantize(type, x, new byte[blocks.Length])); // quantising to K types is not offered
+    }
 }

@@ -8,6 +8,7 @@
 //   Q5_1 (24 B / 32 values): fp16 d, fp16 m, u32 qh, qs[16]; d = (max-min)/31, q = trunc((x-min)/d + 0.5), x = q*d + m
 // In every 4/5-bit type the low nibble of qs[j] holds element j and the high nibble element j+16; in the
 // 5-bit types bit j of qh is the fifth bit of element j and bit j+16 that of element j+16.
+// K-quants (Q4_K, Q5_K, Q6_K) are dequantised by GgmlKQuant.
 // "x/d" is computed as x*(1/d) exactly like the reference, and round() is C roundf (half away from zero).
 using System.Buffers.Binary;
 
@@ -62,7 +63,8 @@ public static class GgmlQuant
             case GgmlType.Q4_1: ForBlocks(src, y, 20, DequantizeBlockQ4_1); break;
             case GgmlType.Q5_0: ForBlocks(src, y, 22, DequantizeBlockQ5_0); break;
             case GgmlType.Q5_1: ForBlocks(src, y, 24, DequantizeBlockQ5_1); break;
-            default: throw new NotSupportedException($"Dequantize: ggml type {type} is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1).");
+            case GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K: GgmlKQuant.Dequantize(type, src, y); break;
+            default: throw new NotSupportedException($"Dequantize: ggml type {type} is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K).");
         }
     }
 
