@@ -66,7 +66,9 @@ internal static unsafe class Dequant
                         for (int j = 0; j < 16; j++) { dst[j] = ((q[j] & 0xF) - 8) * d; dst[j + 16] = ((q[j] >> 4) - 8) * d; }
                 }
                 break;
-            default: throw new NotSupportedException($"Dequant: {m.Type}");
+            default: // K-quants: ggml's reference dequantisation (GgmlKQuant, bit-exact with ggml)
+                GgmlQuant.Dequantize(m.Type, new ReadOnlySpan<byte>(p, checked((int)m.RowBytes)), new Span<float>(dst, n));
+                break;
         }
     }
 

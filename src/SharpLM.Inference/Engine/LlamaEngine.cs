@@ -145,7 +145,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         if (t.Shape.Length != 2 || t.Shape[0] != rows || t.Shape[1] != cols)
             throw new ModelFormatException(_file.Path, name, $"expected shape [{rows}, {cols}], found [{string.Join(", ", t.Shape)}]");
         if (!WeightMatrix.IsSupported(t.Type))
-            throw new ModelFormatException(_file.Path, name, $"weight type {t.Type} is not supported by LlamaEngine (supported: F32, F16, BF16, Q8_0, Q4_0)");
+            throw new ModelFormatException(_file.Path, name, $"weight type {t.Type} is not supported by LlamaEngine (supported: {WeightMatrix.SupportedList})");
         return WeightMatrix.From(t);
     }
 

@@ -256,6 +256,20 @@ internal static unsafe class RowDot
         return (Vector256.Create(nn & m, Vector128.ShiftRightLogical(nn, 4) & m) - Vector256.Create((byte)8)).AsSByte();
     }
 
+    [ThreadStatic] private static float[]? t_row;
+
+    /// <summary>K-quant rows: each row dequantised to f32 (Dequant.Row), then the F32 dot with x.</summary>
+    private static void DequantizedRows(in WeightMatrix m, int r0, int r1, float* x, float* y)
+    {
+        var row = t_row is { } b && b.Length >= m.Cols ? b : (t_row = new float[m.Cols]);
+        fixed (float* w = row)
+            for (int r = r0; r < r1; r++)
+            {
+                Dequant.Row(m, r, w);
+                y[r] = F32(w, x, m.Cols);
+            }
+    }
+
     /// <summary>y[r] = W[r,:]·x for r in [r0, r1); <paramref name="q"/> is x quantised when W is Q8_0/Q4_0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(in WeightMatrix m, int r0, int r1, float* x, QRow q, float* y)
@@ -268,7 +282,7 @@ internal static unsafe class RowDot
             case Models.Formats.Gguf.GgmlType.BF16: for (int r = r0; r < r1; r++) y[r] = Bf16((ushort*)m.Row(r), x, n); break;
             case Models.Formats.Gguf.GgmlType.Q8_0: for (int r = r0; r < r1; r++) y[r] = Q8_0(m.Row(r), q, n / 32); break;
             case Models.Formats.Gguf.GgmlType.Q4_0: for (int r = r0; r < r1; r++) y[r] = Q4_0(m.Row(r), q, n / 32); break;
-            default: throw new NotSupportedException($"RowDot: {m.Type}");
+            default: DequantizedRows(m, r0, r1, x, y); break;
         }
     }
 }

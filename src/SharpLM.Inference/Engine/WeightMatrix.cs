@@ -17,7 +17,7 @@ internal readonly unsafe struct WeightMatrix
     public WeightMatrix(GgmlType type, byte* data, int rows, int cols)
     {
         if (!IsSupported(type))
-            throw new NotSupportedException($"LlamaEngine: weight type {type} is not supported (supported: F32, F16, BF16, Q8_0, Q4_0).");
+            throw new NotSupportedException($"LlamaEngine: weight type {type} is not supported (supported: {SupportedList}).");
         if (cols % type.BlockSize() != 0)
             throw new ArgumentException($"LlamaEngine: {cols} columns is not a multiple of the {type} block size {type.BlockSize()}.");
         Type = type; Data = data; Rows = rows; Cols = cols; RowBytes = type.ByteSize(cols);
@@ -36,11 +36,17 @@ internal readonly unsafe struct WeightMatrix
     {
         if (t.Shape.Length != 2) throw new ArgumentException($"LlamaEngine: tensor {t.Name} must be 2-D, has shape [{string.Join(", ", t.Shape)}].");
         if (!IsSupported(t.Type))
-            throw new NotSupportedException($"LlamaEngine: tensor {t.Name} has type {t.Type}; supported: F32, F16, BF16, Q8_0, Q4_0.");
+            throw new NotSupportedException($"LlamaEngine: tensor {t.Name} has type {t.Type}; supported: {SupportedList}.");
         return new WeightMatrix(t.Type, t.Pointer, t.Shape[0], t.Shape[1]);
     }
 
-    public static bool IsSupported(GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0;
+    public static bool IsSupported(GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0 || IsKQuant(t);
+
+    /// <summary>The weight types the engine reads, for error messages.</summary>
+    public const string SupportedList = "F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K";
+
+    /// <summary>K-quants (256-value super-blocks): read by dequantising rows (RowDot.DequantizedRows), f32 activations.</summary>
+    public static bool IsKQuant(GgmlType t) => t is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
 
     /// <summary>True for the block-quantised types whose GEMV runs on int8 activations.</summary>
     public bool IsQuantized => Type is GgmlType.Q8_0 or GgmlType.Q4_0;

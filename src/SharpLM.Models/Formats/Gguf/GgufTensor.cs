@@ -53,7 +53,7 @@ public sealed unsafe class GgufTensor
     public Tensor Dequantize()
     {
         if (!Type.CanDequantize())
-            throw new ModelFormatException(_file.Path, Name, $"cannot dequantize ggml type {Type} (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1)");
+            throw new ModelFormatException(_file.Path, Name, $"cannot dequantize ggml type {Type} (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
         var t = Tensor.Empty(Shape, DType.F32);
         try
         {

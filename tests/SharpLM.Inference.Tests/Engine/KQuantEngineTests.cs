@@ -1,0 +1,90 @@
+// The engine on K-quant GGUF files (Q4_K/Q5_K attention and FFN weights, Q6_K embedding and head — the mix of
+// llama.cpp's Q4_K_M/Q5_K_M). SharpLM cannot quantise to K types, so the files carry random super-blocks
+// (every bit pattern is a valid block; only the fp16 scales are set to sensible magnitudes). Their decoding is
+// pinned to ggml bit for bit in SharpLM.Models.Tests (GgmlQuantTests.KQuantDequantisationEqualsGgml); here the
+// engine's prefill (dequantised panels + SGEMM) and decode (rows dequantised, f32 dots) must equal DecoderModel
+// over the same dequantised weights.
+using System.Buffers.Binary;
+using SharpLM.Inference.Engine;
+using SharpLM.Models.Checkpoints;
+using SharpLM.Models.Formats;
+using SharpLM.Models.Formats.Gguf;
+using SharpLM.Models.Transformer;
+using Xunit;
+
+namespace SharpLM.Inference.Tests.Engine;
+
+public sealed class KQuantEngineTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sharplm-kquant-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public KQuantEngineTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    /// <summary>Random K-quant super-blocks with fp16 scale fields set so values stay around ±0.05.</summary>
+    private static byte[] RandomBlocks(GgmlType type, long numel, Random rng)
+    {
+        var data = new byte[type.ByteSize(numel)];
+        rng.NextBytes(data);
+        int size = type.TypeSize();
+        for (int o = 0; o < data.Length; o += size)
+            if (type == GgmlType.Q6_K) BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(o + 208), (Half)1.2e-5f);
+            else
+            {
+                BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(o), (Half)(type == GgmlType.Q4_K ? 1.1e-4f : 5e-5f));      // d
+                BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(o + 2), (Half)(type == GgmlType.Q4_K ? 7e-4f : 7e-4f));    // dmin
+            }
+        return data;
+    }
+
+    /// <summary>A 2-layer LLaMA (dim 256, GQA 4/2, FFN 512, vocab 256) with <paramref name="body"/> matrices and Q6_K embedding/head.</summary>
+    private string WriteModel(GgmlType body)
+    {
+        var cfg = new DecoderConfig { VocabSize = 256, Dim = 256, Layers = 2, Heads = 4, KvHeads = 2, FfnDim = 512, MaxPositions = 64 }.Validate();
+        using var model = new DecoderModel(cfg);
+        string f32 = Path.Combine(_dir, "f32.gguf"), path = Path.Combine(_dir, $"{body}.gguf");
+        ModelFile.Save(model, f32, ModelFileFormat.Gguf, GgmlType.F32);
+        using var src = GgufFile.Open(f32);
+        var w = new GgufWriter();
+        foreach (var key in src.Keys) w.Add(key, src.Metadata[key]);
+        var rng = new Random((int)body);
+        foreach (var t in src.Tensors)
+        {
+            var type = t.Shape.Length != 2 ? t.Type : t.Name is "token_embd.weight" or "output.weight" ? GgmlType.Q6_K : body;
+            w.AddTensorBytes(t.Name, type, t.Shape, type == t.Type ? t.Data.ToArray() : RandomBlocks(type, t.Numel, rng));
+        }
+        w.Write(path);
+        return path;
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.Q5_K)]
+    [InlineData(GgmlType.Q6_K)]
+    public void KQuantEngineEqualsDecoderModelOverTheDequantisedWeights(GgmlType body)
+    {
+        string path = WriteModel(body);
+        using var engine = LlamaEngine.Open(path);
+        Assert.Equal(body, engine.WeightType);
+        using var reference = ModelFile.Load(path); // DecoderModel: every K block dequantised by GgmlQuant
+        int[] ids = [3, 200, 17, 91, 5, 250, 128, 64, 9, 33, 77, 1];
+        float[] expected;
+        using (var helper = new LlamaGqaGguf()) expected = helper.ReferenceLogits(ids, reference);
+        int v = engine.VocabSize, prompt = 5;
+        var logits = new float[v];
+        float scale = MathF.Max(1e-3f, expected.Max(MathF.Abs));
+        engine.Forward(ids.AsSpan(0, prompt), 0, logits);                       // prefill: dequantised panels + SGEMM
+        Assert.True(LlamaGqaGguf.MaxAbsDiff(logits, expected.AsSpan((prompt - 1) * v, v)) <= 1e-4f * scale);
+        for (int t = prompt; t < ids.Length; t++)                               // decode: dequantised rows, f32 dots
+        {
+            engine.Forward(ids.AsSpan(t, 1), t, logits);
+            float d = LlamaGqaGguf.MaxAbsDiff(logits, expected.AsSpan(t * v, v));
+            Assert.True(d <= 1e-4f * scale, $"{body} position {t}: max |Δ| = {d} (max |logit| {scale})");
+        }
+        Assert.True(scale > 1e-2f, $"the random weights should give non-trivial logits (max |logit| {scale})");
+    }
+}
