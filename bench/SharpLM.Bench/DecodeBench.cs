@@ -4,7 +4,7 @@
 // files with 1 and 2 threads: prefill tokens/s of a 128-token prompt (best of 3), greedy decode tokens/s of
 // 64 tokens, ratios; F32 decode as GB/s of weights streamed against a measured read bandwidth (parallel sum
 // over a 512 MiB buffer); and whether the greedy ids equal llama.cpp's (F32 and F16 must).
-// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0  --no-peer  --dir PATH  --prefill-runs 3 (best of N)  --decode-tokens 64  --kv f32|f16 (our KV cache type)
+// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0 (also Q4_K, Q5_K, Q6_K: random K blocks)  --no-peer  --dir PATH  --prefill-runs 3 (best of N)  --decode-tokens 64  --kv f32|f16 (our KV cache type)
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -87,7 +87,17 @@ internal static unsafe class DecodeBench
         {
             using var model = new DecoderModel(Config, seed: 7);
             foreach (var (t, p) in paths)
-                if (!File.Exists(p)) { ModelFile.Save(model, p, ModelFileFormat.Gguf, t); Console.WriteLine($"wrote {p} ({new FileInfo(p).Length / 1e6:F0} MB)"); }
+                if (!File.Exists(p))
+                {
+                    if (t is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K) // not quantisable by SharpLM: random K blocks, Q4_K_M-style Q6_K head
+                    {
+                        string f32 = Path.Combine(dir, "llama-134m-F32.gguf");
+                        if (!File.Exists(f32)) ModelFile.Save(model, f32, ModelFileFormat.Gguf, GgmlType.F32);
+                        SyntheticKQuant.Rewrite(f32, p, x => x.Name is "token_embd.weight" or "output.weight" ? GgmlType.Q6_K : t, seed: 7);
+                    }
+                    else ModelFile.Save(model, p, ModelFileFormat.Gguf, t);
+                    Console.WriteLine($"wrote {p} ({new FileInfo(p).Length / 1e6:F0} MB)");
+                }
         }
         return paths;
     }

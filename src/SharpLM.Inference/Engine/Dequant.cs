@@ -66,7 +66,9 @@ internal static unsafe class Dequant
                         for (int j = 0; j < 16; j++) { dst[j] = ((q[j] & 0xF) - 8) * d; dst[j + 16] = ((q[j] >> 4) - 8) * d; }
                 }
                 break;
-            default: // K-quants: ggml's reference dequantisation (GgmlKQuant, bit-exact with ggml)
+            case GgmlType.Q4_K or GgmlType.Q5_K when simd: DequantK.Q45K(p, dst, n, fiveBit: m.Type == GgmlType.Q5_K); break;
+            case GgmlType.Q6_K when simd: DequantK.Q6K(p, dst, n); break;
+            default: // K-quants without AVX-512: ggml's reference dequantisation (GgmlKQuant, bit-exact with ggml)
                 GgmlQuant.Dequantize(m.Type, new ReadOnlySpan<byte>(p, checked((int)m.RowBytes)), new Span<float>(dst, n));
                 break;
         }

@@ -1,10 +1,9 @@
 // The engine on K-quant GGUF files (Q4_K/Q5_K attention and FFN weights, Q6_K embedding and head — the mix of
 // llama.cpp's Q4_K_M/Q5_K_M). SharpLM cannot quantise to K types, so the files carry random super-blocks
-// (every bit pattern is a valid block; only the fp16 scales are set to sensible magnitudes). Their decoding is
+// (SyntheticKQuant: every bit pattern is a valid block; only the fp16 scales are set to sensible magnitudes). Their decoding is
 // pinned to ggml bit for bit in SharpLM.Models.Tests (GgmlQuantTests.KQuantDequantisationEqualsGgml); here the
 // engine's prefill (dequantised panels + SGEMM) and decode (rows dequantised, f32 dots) must equal DecoderModel
 // over the same dequantised weights.
-using System.Buffers.Binary;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Formats;
@@ -25,22 +24,6 @@ public sealed class KQuantEngineTests : IDisposable
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
-    /// <summary>Random K-quant super-blocks with fp16 scale fields set so values stay around ±0.05.</summary>
-    private static byte[] RandomBlocks(GgmlType type, long numel, Random rng)
-    {
-        var data = new byte[type.ByteSize(numel)];
-        rng.NextBytes(data);
-        int size = type.TypeSize();
-        for (int o = 0; o < data.Length; o += size)
-            if (type == GgmlType.Q6_K) BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(o + 208), (Half)1.2e-5f);
-            else
-            {
-                BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(o), (Half)(type == GgmlType.Q4_K ? 1.1e-4f : 5e-5f));      // d
-                BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(o + 2), (Half)(type == GgmlType.Q4_K ? 7e-4f : 7e-4f));    // dmin
-            }
-        return data;
-    }
-
     /// <summary>A 2-layer LLaMA (dim 256, GQA 4/2, FFN 512, vocab 256) with <paramref name="body"/> matrices and Q6_K embedding/head.</summary>
     private string WriteModel(GgmlType body)
     {
@@ -48,16 +31,7 @@ public sealed class KQuantEngineTests : IDisposable
         using var model = new DecoderModel(cfg);
         string f32 = Path.Combine(_dir, "f32.gguf"), path = Path.Combine(_dir, $"{body}.gguf");
         ModelFile.Save(model, f32, ModelFileFormat.Gguf, GgmlType.F32);
-        using var src = GgufFile.Open(f32);
-        var w = new GgufWriter();
-        foreach (var key in src.Keys) w.Add(key, src.Metadata[key]);
-        var rng = new Random((int)body);
-        foreach (var t in src.Tensors)
-        {
-            var type = t.Shape.Length != 2 ? t.Type : t.Name is "token_embd.weight" or "output.weight" ? GgmlType.Q6_K : body;
-            w.AddTensorBytes(t.Name, type, t.Shape, type == t.Type ? t.Data.ToArray() : RandomBlocks(type, t.Numel, rng));
-        }
-        w.Write(path);
+        SyntheticKQuant.Rewrite(f32, path, t => t.Name is "token_embd.weight" or "output.weight" ? GgmlType.Q6_K : body, (int)body);
         return path;
     }
 

@@ -308,4 +308,41 @@ public unsafe class KernelTests
             finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(packedMem); }
         }
     }
+
+    // K-quant rows (random super-blocks; their decoding is pinned to ggml in SharpLM.Models.Tests): the engine's
+    // vectorised dequantisation equals GgmlQuant bit for bit on every path, and the K-quant GEMV (rows
+    // dequantised, then the f32 dot) equals a double reference.
+    [Theory]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.Q5_K)]
+    [InlineData(GgmlType.Q6_K)]
+    public void KQuantRowsDequantiseBitExactlyAndDot(GgmlType type)
+    {
+        const int rows = 7, cols = 512;
+        var bytes = SharpLM.Models.Formats.Gguf.SyntheticKQuant.Blocks(type, (long)rows * cols, new Random(12));
+        var deq = new float[rows * cols];
+        GgmlQuant.Dequantize(type, bytes, deq);
+        var x = Random(cols, 13);
+        var row = new float[cols];
+        var y = new float[rows];
+        fixed (byte* b = bytes)
+        fixed (float* o = row, xp = x, yp = y)
+        {
+            var m = new WeightMatrix(type, b, rows, cols);
+            foreach (var path in Paths)
+                for (int r = 0; r < rows; r++)
+                {
+                    Dequant.Row(m, r, o, path);
+                    for (int i = 0; i < cols; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(deq[r * cols + i]) == BitConverter.SingleToInt32Bits(row[i]), $"{type} {path} row {r}[{i}]: {row[i]} vs {deq[r * cols + i]}");
+                }
+            RowDot.Rows(m, 0, rows, xp, default, yp);
+            for (int r = 0; r < rows; r++)
+            {
+                double exact = 0, mag = 0;
+                for (int i = 0; i < cols; i++) { double p = (double)deq[r * cols + i] * x[i]; exact += p; mag += Math.Abs(p); }
+                Assert.True(Math.Abs(y[r] - exact) <= 1e-5 * mag, $"{type} row {r}: {y[r]} vs {exact}");
+            }
+        }
+    }
 }
