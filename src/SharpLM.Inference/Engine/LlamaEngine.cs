@@ -149,10 +149,10 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         return WeightMatrix.From(t);
     }
 
-    /// <summary>Q8_0/Q4_0 weights also get the int8 kernels' packed layout (once, at load; about their stored size).</summary>
+    /// <summary>Q8_0/Q4_0 (and Q4_K with AVX-512) weights also get the int8 kernels' packed layout (once, at load; about their stored size).</summary>
     private WeightMatrix Packed(WeightMatrix m)
     {
-        if (!m.IsQuantized || !QuantGemm.Supported) return m;
+        if (!QuantGemm.CanPack(m.Type)) return m;
         var packed = (byte*)AllocBytes(QuantGemm.PackedBytes(m));
         QuantGemm.PackAll(m, packed);
         return m.WithPacked(packed);
@@ -300,11 +300,11 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         if (t == 1)
         {
             QRow q = default;
-            if (a.IsQuantized || b.IsQuantized || (yc != null && c.IsQuantized)) { _qDim!.Quantize(x, 1); q = _qDim.Row(0); }
+            if (a.UsesInt8 || b.UsesInt8 || (yc != null && c.UsesInt8)) { _qDim!.Quantize(x, 1); q = _qDim.Row(0); }
             Matmul.Gemv(x, q, a, ya, b, yb, c, yc);
             return;
         }
-        var xq = QuantizeForGemm(x, t, _qDim, a.IsQuantized || b.IsQuantized || (yc != null && c.IsQuantized));
+        var xq = QuantizeForGemm(x, t, _qDim, a.UsesInt8 || b.UsesInt8 || (yc != null && c.UsesInt8));
         _matmul.Gemm(x, t, a, ya, a.Rows, xq);
         _matmul.Gemm(x, t, b, yb, b.Rows, xq);
         if (yc != null) _matmul.Gemm(x, t, c, yc, c.Rows, xq);
@@ -315,11 +315,11 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         if (t == 1)
         {
             QRow q = default;
-            if (w.IsQuantized) { qa!.Quantize(x, 1); q = qa.Row(0); }
+            if (w.UsesInt8) { qa!.Quantize(x, 1); q = qa.Row(0); }
             Matmul.Gemv(x, q, w, y);
             return;
         }
-        _matmul.Gemm(x, t, w, y, w.Rows, QuantizeForGemm(x, t, qa, w.IsQuantized));
+        _matmul.Gemm(x, t, w, y, w.Rows, QuantizeForGemm(x, t, qa, w.UsesInt8));
     }
 
     /// <summary>Quantises the T rows of x once for every quantised weight that reads them (null when none does).</summary>

@@ -88,7 +88,7 @@ internal sealed unsafe class Matmul : IDisposable
             HalfBatchGemm.Run(x, tokens, m, y, ldy);
             return;
         }
-        if (xq is not null && m.IsQuantized)
+        if (xq is not null && m.UsesInt8)
         {
             QuantGemm.Run(xq, tokens, m, y, ldy);
             return;

@@ -12,6 +12,8 @@
 //   Q8_0: 8 steps × 64 bytes (step s = values 4s..4s+3), then the 16 rows' scales as f32 (576 bytes);
 //   Q4_0: 4 × 64 bytes of the stored nibble bytes 4s..4s+3 — low nibbles are step s (values 4s..), high
 //         nibbles step s+4 (values 16+4s..), exactly as Q4_0 stores them — then the scales (320 bytes).
+//   Q4_K: each 32-value sub-block is packed like a Q4_0 block (nibbles 0..15) with its scale d·sc and, after
+//         the scales, its min d_min·m; the kernel adds − d_min·m·d_x·Σq_x per block (AVX-512 only).
 // The engine packs every quantised matrix once at load (PackAll, about the size of the stored weights, as
 // llama.cpp repacks Q4_0 for its CPU kernels); other callers get a per-call panel.
 //   u8·s8 products (vpmaddubsw) need one unsigned side:
@@ -39,11 +41,19 @@ internal static unsafe partial class QuantGemm
     internal const int StepBytes = 64, Steps = 8;  // 8 steps × 4 values = one 32-value block per row
     private const int MR = 4, MaxBatchTokens = 1024;
 
-    /// <summary>Bytes of one block of a packed 16-row group (quantised values, then 16 f32 scales).</summary>
-    public static int BlockBytes(GgmlType type) => (type == GgmlType.Q4_0 ? Steps / 2 : Steps) * StepBytes + Lanes * sizeof(float);
+    /// <summary>Bytes of one 32-value block of a packed 16-row group: quantised values, 16 f32 scales, and for Q4_K 16 f32 mins.</summary>
+    public static int BlockBytes(GgmlType type) => type switch
+    {
+        GgmlType.Q4_0 => Steps / 2 * StepBytes + Lanes * sizeof(float),
+        GgmlType.Q4_K => Steps / 2 * StepBytes + 2 * Lanes * sizeof(float),
+        _ => Steps * StepBytes + Lanes * sizeof(float),
+    };
 
     /// <summary>Bytes of one packed 16-row group of <paramref name="m"/>.</summary>
     public static long GroupBytes(in WeightMatrix m) => (long)(m.Cols / 32) * BlockBytes(m.Type);
+
+    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (Q4_K only with AVX-512).</summary>
+    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || (type == GgmlType.Q4_K && RowDot.Simd));
 
     /// <summary>Bytes of <paramref name="m"/> packed (all groups; the last group is zero-padded to 16 rows).</summary>
     public static long PackedBytes(in WeightMatrix m) => (m.Rows + Lanes - 1) / Lanes * GroupBytes(m);
@@ -69,7 +79,7 @@ internal static unsafe partial class QuantGemm
     /// <summary>Y[t, 0..m.Rows) (row stride <paramref name="ldy"/>) = X[t]·Wᵀ for the first <paramref name="tokens"/> quantised rows of <paramref name="x"/>.</summary>
     public static void Run(QuantizedActivations x, int tokens, in WeightMatrix m, float* y, int ldy, KernelPath path = KernelPath.Best)
     {
-        if (!m.IsQuantized) throw new ArgumentException($"QuantGemm: {m.Type} weights are not block-quantised.");
+        if (!m.UsesInt8) throw new ArgumentException($"QuantGemm: {m.Type} weights are not block-quantised (or, for Q4_K, not packed).");
         if (x.Cols != m.Cols) throw new ArgumentException($"QuantGemm: activations have {x.Cols} columns, the weights {m.Cols}.");
         if (tokens > x.Capacity) throw new ArgumentException($"QuantGemm: {tokens} tokens, but only {x.Capacity} quantised rows.");
         if (tokens > MaxBatchTokens) throw new ArgumentException($"QuantGemm: at most {MaxBatchTokens} tokens per call, got {tokens}.");
@@ -92,7 +102,8 @@ internal static unsafe partial class QuantGemm
         {
             byte* panel = m.Packed + g0 / Lanes * gb;
             int rows = Math.Min(Lanes, r1 - g0);
-            if (m.Type == GgmlType.Q4_0) { if (wide) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows); else Tile1Avx2<NibbleWeights>(panel, blocks, x, y + g0, rows); }
+            if (m.Type == GgmlType.Q4_K) Tile1<KNibbleWeights>(panel, blocks, x, y + g0, rows); // packed only with AVX-512
+            else if (m.Type == GgmlType.Q4_0) { if (wide) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows); else Tile1Avx2<NibbleWeights>(panel, blocks, x, y + g0, rows); }
             else if (wide) Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
             else Tile1Avx2<SignedWeights>(panel, blocks, x, y + g0, rows);
         }
@@ -111,7 +122,8 @@ internal static unsafe partial class QuantGemm
         byte* panel;
         if (j->M.Packed != null) panel = j->M.Packed + item * GroupBytes(j->M);
         else Pack(j->M, r0, rows, panel = Panel(GroupBytes(j->M)));
-        if (j->M.Type == GgmlType.Q4_0) Tiles<NibbleWeights>(j, panel, r0, rows, blocks);
+        if (j->M.Type == GgmlType.Q4_K) Tiles<KNibbleWeights>(j, panel, r0, rows, blocks);
+        else if (j->M.Type == GgmlType.Q4_0) Tiles<NibbleWeights>(j, panel, r0, rows, blocks);
         else Tiles<SignedWeights>(j, panel, r0, rows, blocks);
     }
 
@@ -131,9 +143,10 @@ internal static unsafe partial class QuantGemm
     internal static void Pack(in WeightMatrix m, int r0, int rows, byte* panel)
     {
         int blocks = m.Cols / 32, bb = BlockBytes(m.Type);
+        if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * bb));
+        if (m.Type == GgmlType.Q4_K) { PackQ4K(m, r0, rows, panel); return; }
         bool q4 = m.Type == GgmlType.Q4_0;
         int quantBytes = bb - Lanes * sizeof(float);
-        if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * bb));
         for (int l = 0; l < rows; l++)
         {
             byte* src = m.Row(r0 + l);
@@ -148,6 +161,41 @@ internal static unsafe partial class QuantGemm
         }
     }
 
+    /// <summary>
+    /// Q4_K: each 32-value sub-block becomes one packed block in Q4_0's nibble order (byte k: value k low, k + 16
+    /// high) with scale d·sc and min d_min·m — the same f32 products GgmlKQuant forms — so x = scale·q − min.
+    /// </summary>
+    private static void PackQ4K(in WeightMatrix m, int r0, int rows, byte* panel)
+    {
+        int bb = BlockBytes(GgmlType.Q4_K), quantBytes = Steps / 2 * StepBytes;
+        byte* q16 = stackalloc byte[16];
+        for (int l = 0; l < rows; l++)
+        {
+            byte* src = m.Row(r0 + l);
+            for (int sb = 0; sb < m.Cols / 256; sb++)
+            {
+                byte* p = src + sb * 144;
+                float d = Fp16.Table[*(ushort*)p], dmin = Fp16.Table[*(ushort*)(p + 2)];
+                for (int j = 0; j < 8; j++) // sub-block j: nibbles of qs[32·(j/2) + i], low for even j, high for odd
+                {
+                    byte* qs = p + 16 + 32 * (j / 2);
+                    int shift = (j & 1) * 4;
+                    for (int k = 0; k < 16; k++) q16[k] = (byte)(((qs[k] >> shift) & 0xF) | (((qs[k + 16] >> shift) & 0xF) << 4));
+                    var (sc, mn) = KScaleMin(p + 4, j);
+                    byte* dst = panel + (long)(sb * 8 + j) * bb;
+                    for (int s = 0; s < Steps / 2; s++) ((uint*)(dst + s * StepBytes))[l] = ((uint*)q16)[s];
+                    ((float*)(dst + quantBytes))[l] = d * sc;
+                    ((float*)(dst + quantBytes + Lanes * sizeof(float)))[l] = dmin * mn;
+                }
+            }
+        }
+    }
+
+    /// <summary>The 6-bit (scale, min) of Q4_K sub-block <paramref name="j"/> from its 12 packed bytes (as GgmlKQuant).</summary>
+    private static (int Scale, int Min) KScaleMin(byte* s, int j) => j < 4
+        ? (s[j] & 63, s[j + 4] & 63)
+        : ((s[j + 4] & 0xF) | ((s[j - 4] >> 6) << 4), (s[j + 4] >> 4) | ((s[j] >> 6) << 4));
+
     private struct PackJob
     {
         public WeightMatrix M;
@@ -157,7 +205,7 @@ internal static unsafe partial class QuantGemm
     /// <summary>Packs all of <paramref name="m"/> into <paramref name="dst"/> (<see cref="PackedBytes"/> bytes), groups in parallel.</summary>
     public static void PackAll(in WeightMatrix m, byte* dst)
     {
-        if (!m.IsQuantized) throw new ArgumentException($"QuantGemm: {m.Type} weights are not block-quantised.");
+        if (!(m.IsQuantized || m.Type == GgmlType.Q4_K)) throw new ArgumentException($"QuantGemm: {m.Type} weights cannot be packed.");
         var job = new PackJob { M = m, Dst = dst };
         WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &PackItem, &job);
     }
@@ -172,6 +220,7 @@ internal static unsafe partial class QuantGemm
     internal interface IWeightKind;
     internal struct SignedWeights : IWeightKind;
     internal struct NibbleWeights : IWeightKind;
+    internal struct KNibbleWeights : IWeightKind; // Q4_K sub-blocks: nibbles like Q4_0, a per-block min instead of −8
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tiles<TKind>(Job* j, byte* panel, int r0, int rows, int blocks) where TKind : struct, IWeightKind
@@ -204,22 +253,43 @@ internal static unsafe partial class QuantGemm
     /// <summary>Adds one block's step products to the integer accumulator (Q4_0: int16 lanes; Q8_0: widened to int32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Accumulate<TKind>(Vector512<int> acc, Vector512<short> products) where TKind : struct, IWeightKind
-        => typeof(TKind) == typeof(NibbleWeights)
+        => Nibbles<TKind>()
             ? (acc.AsInt16() + products).AsInt32()
             : acc + Avx512BW.MultiplyAddAdjacent(products, Vector512<short>.One);
 
-    /// <summary>The block's integer dot products of the 16 rows, as int32 (Q4_0: widened, plus −8·Σq_x).</summary>
+    /// <summary>The block's integer dot products of the 16 rows, as int32 (Q4_0: widened, plus −8·Σq_x; Q4_K: widened).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Finish<TKind>(Vector512<int> acc, QRow x, int b) where TKind : struct, IWeightKind
-        => typeof(TKind) == typeof(NibbleWeights)
-            ? Avx512BW.MultiplyAddAdjacent(acc.AsInt16(), Vector512<short>.One) + Vector512.Create(x.Bias[b * 8])
-            : acc;
+    {
+        if (!Nibbles<TKind>()) return acc;
+        var widened = Avx512BW.MultiplyAddAdjacent(acc.AsInt16(), Vector512<short>.One);
+        return typeof(TKind) == typeof(NibbleWeights) ? widened + Vector512.Create(x.Bias[b * 8]) : widened;
+    }
+
+    /// <summary>
+    /// acc += the block's contribution to the 16 outputs: (int dot)·d_w·d_x, and for Q4_K − d_min·m·d_x·Σq_x
+    /// (Σq_x = −Bias/8, exact). The scales follow the block's quantised values in the panel (mins after them).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Scale<TKind>(Vector512<float> acc, Vector512<int> dot, QRow x, int b, byte* pb) where TKind : struct, IWeightKind
+    {
+        float* dw = (float*)(pb + StepsOf<TKind>() * StepBytes);
+        acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(dot, x, b)), Vector512.Load(dw) * x.D[b], acc);
+        if (typeof(TKind) == typeof(KNibbleWeights))
+            acc = Avx512F.FusedMultiplyAdd(Vector512.Load(dw + Lanes), Vector512.Create(x.D[b] * (x.Bias[b * 8] / 8)), acc);
+        return acc;
+    }
+
+    /// <summary>Q4_0 and Q4_K: nibble weights, the unsigned operand, int16 accumulation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Nibbles<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(NibbleWeights) || typeof(TKind) == typeof(KNibbleWeights);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int StepsOf<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(NibbleWeights) ? Steps / 2 : Steps;
+    internal static int StepsOf<TKind>() where TKind : struct, IWeightKind => Nibbles<TKind>() ? Steps / 2 : Steps;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int BlockOf<TKind>() where TKind : struct, IWeightKind => StepsOf<TKind>() * StepBytes + Lanes * sizeof(float);
+    internal static int BlockOf<TKind>() where TKind : struct, IWeightKind
+        => StepsOf<TKind>() * StepBytes + (typeof(TKind) == typeof(KNibbleWeights) ? 2 : 1) * Lanes * sizeof(float);
 
     /// <summary>A step's 64 weight values: Q8_0 as stored; Q4_0 the low (or high) nibbles of the stored bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -232,7 +302,7 @@ internal static unsafe partial class QuantGemm
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<byte> UnsignedSide<TKind>(Vector512<sbyte> w) where TKind : struct, IWeightKind
-        => typeof(TKind) == typeof(NibbleWeights) ? w.AsByte() : Vector512.Abs(w).AsByte();
+        => Nibbles<TKind>() ? w.AsByte() : Vector512.Abs(w).AsByte();
 
     /// <summary>Four tokens × the panel's 16 rows over all blocks; y row i (stride ldy) receives token i's 16 outputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -255,7 +325,7 @@ internal static unsafe partial class QuantGemm
                 i1 = Accumulate<TKind>(i1, Products<TKind>(uw, w, q1 + 4 * s));
                 i2 = Accumulate<TKind>(i2, Products<TKind>(uw, w, q2 + 4 * s));
                 i3 = Accumulate<TKind>(i3, Products<TKind>(uw, w, q3 + 4 * s));
-                if (typeof(TKind) == typeof(NibbleWeights)) // the high nibbles: values 16 + 4s..
+                if (Nibbles<TKind>()) // the high nibbles: values 16 + 4s..
                 {
                     var hi = Values<TKind>(stored, low: false);
                     i0 = Accumulate<TKind>(i0, Products<TKind>(hi.AsByte(), hi, q0 + 16 + 4 * s));
@@ -264,11 +334,10 @@ internal static unsafe partial class QuantGemm
                     i3 = Accumulate<TKind>(i3, Products<TKind>(hi.AsByte(), hi, q3 + 16 + 4 * s));
                 }
             }
-            var dw = Vector512.Load((float*)(pb + bb - Lanes * sizeof(float)));
-            a0 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i0, x0, b)), dw * x0.D[b], a0);
-            a1 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i1, x1, b)), dw * x1.D[b], a1);
-            a2 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i2, x2, b)), dw * x2.D[b], a2);
-            a3 = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(i3, x3, b)), dw * x3.D[b], a3);
+            a0 = Scale<TKind>(a0, i0, x0, b, pb);
+            a1 = Scale<TKind>(a1, i1, x1, b, pb);
+            a2 = Scale<TKind>(a2, i2, x2, b, pb);
+            a3 = Scale<TKind>(a3, i3, x3, b, pb);
         }
         Store(a0, y, rows); Store(a1, y + ldy, rows); Store(a2, y + 2L * ldy, rows); Store(a3, y + 3L * ldy, rows);
     }
@@ -289,13 +358,13 @@ internal static unsafe partial class QuantGemm
                 var stored = Vector512.Load((sbyte*)(pb + s * StepBytes));
                 var w = Values<TKind>(stored, low: true);
                 acc = Accumulate<TKind>(acc, Products<TKind>(UnsignedSide<TKind>(w), w, q + 4 * s));
-                if (typeof(TKind) == typeof(NibbleWeights))
+                if (Nibbles<TKind>())
                 {
                     var hi = Values<TKind>(stored, low: false);
                     acc = Accumulate<TKind>(acc, Products<TKind>(hi.AsByte(), hi, q + 16 + 4 * s));
                 }
             }
-            a = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(acc, x, b)), Vector512.Load((float*)(pb + bb - Lanes * sizeof(float))) * x.D[b], a);
+            a = Scale<TKind>(a, acc, x, b, pb);
         }
         Store(a, y, rows);
     }

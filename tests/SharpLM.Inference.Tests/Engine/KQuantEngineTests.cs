@@ -2,8 +2,9 @@
 // llama.cpp's Q4_K_M/Q5_K_M). SharpLM cannot quantise to K types, so the files carry random super-blocks
 // (SyntheticKQuant: every bit pattern is a valid block; only the fp16 scales are set to sensible magnitudes). Their decoding is
 // pinned to ggml bit for bit in SharpLM.Models.Tests (GgmlQuantTests.KQuantDequantisationEqualsGgml); here the
-// engine's prefill (dequantised panels + SGEMM) and decode (rows dequantised, f32 dots) must equal DecoderModel
-// over the same dequantised weights.
+// engine's prefill and decode must equal DecoderModel over the same dequantised weights: Q5_K/Q6_K (rows and
+// panels dequantised, f32 arithmetic) to float rounding, Q4_K (packed int8 kernels on AVX-512) within the
+// int8-activation bound.
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Formats;
@@ -51,13 +52,17 @@ public sealed class KQuantEngineTests : IDisposable
         int v = engine.VocabSize, prompt = 5;
         var logits = new float[v];
         float scale = MathF.Max(1e-3f, expected.Max(MathF.Abs));
-        engine.Forward(ids.AsSpan(0, prompt), 0, logits);                       // prefill: dequantised panels + SGEMM
-        Assert.True(LlamaGqaGguf.MaxAbsDiff(logits, expected.AsSpan((prompt - 1) * v, v)) <= 1e-4f * scale);
+        // Q6_K/Q5_K run on f32 activations: float rounding only. Q4_K is packed for the int8 kernels on AVX-512
+        // (Q8_0 activations, as llama.cpp's Q4_K dot products): the activation rounding bound of the other int8 types.
+        float tolerance = (body == GgmlType.Q4_K && QuantGemm.CanPack(body) ? 2e-2f : 1e-4f) * scale;
+        engine.Forward(ids.AsSpan(0, prompt), 0, logits);                       // prefill
+        float d0 = LlamaGqaGguf.MaxAbsDiff(logits, expected.AsSpan((prompt - 1) * v, v));
+        Assert.True(d0 <= tolerance, $"{body} prefill: max |Δ| = {d0} (max |logit| {scale})");
         for (int t = prompt; t < ids.Length; t++)                               // decode: dequantised rows, f32 dots
         {
             engine.Forward(ids.AsSpan(t, 1), t, logits);
             float d = LlamaGqaGguf.MaxAbsDiff(logits, expected.AsSpan(t * v, v));
-            Assert.True(d <= 1e-4f * scale, $"{body} position {t}: max |Δ| = {d} (max |logit| {scale})");
+            Assert.True(d <= tolerance, $"{body} position {t}: max |Δ| = {d} (max |logit| {scale})");
         }
         Assert.True(scale > 1e-2f, $"the random weights should give non-trivial logits (max |logit| {scale})");
     }
