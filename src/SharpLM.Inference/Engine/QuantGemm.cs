@@ -14,6 +14,8 @@
 //         nibbles step s+4 (values 16+4s..), exactly as Q4_0 stores them — then the scales (320 bytes).
 //   Q4_K: each 32-value sub-block is packed like a Q4_0 block (nibbles 0..15) with its scale d·sc and, after
 //         the scales, its min d_min·m; the kernel adds − d_min·m·d_x·Σq_x per block (AVX-512 only).
+//   Q6_K: 32 values as signed bytes q − 32 in Q8_0's step layout with two scales (16 values each); the kernel
+//         scales the first four steps and the last four separately (AVX-512 only).
 // The engine packs every quantised matrix once at load (PackAll, about the size of the stored weights, as
 // llama.cpp repacks Q4_0 for its CPU kernels); other callers get a per-call panel.
 //   u8·s8 products (vpmaddubsw) need one unsigned side:
@@ -46,14 +48,15 @@ internal static unsafe partial class QuantGemm
     {
         GgmlType.Q4_0 => Steps / 2 * StepBytes + Lanes * sizeof(float),
         GgmlType.Q4_K => Steps / 2 * StepBytes + 2 * Lanes * sizeof(float),
+        GgmlType.Q6_K => Steps * StepBytes + 2 * Lanes * sizeof(float),
         _ => Steps * StepBytes + Lanes * sizeof(float),
     };
 
     /// <summary>Bytes of one packed 16-row group of <paramref name="m"/>.</summary>
     public static long GroupBytes(in WeightMatrix m) => (long)(m.Cols / 32) * BlockBytes(m.Type);
 
-    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (Q4_K only with AVX-512).</summary>
-    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || (type == GgmlType.Q4_K && RowDot.Simd));
+    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (Q4_K and Q6_K only with AVX-512).</summary>
+    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || (type is GgmlType.Q4_K or GgmlType.Q6_K && RowDot.Simd));
 
     /// <summary>Bytes of <paramref name="m"/> packed (all groups; the last group is zero-padded to 16 rows).</summary>
     public static long PackedBytes(in WeightMatrix m) => (m.Rows + Lanes - 1) / Lanes * GroupBytes(m);
@@ -102,7 +105,8 @@ internal static unsafe partial class QuantGemm
         {
             byte* panel = m.Packed + g0 / Lanes * gb;
             int rows = Math.Min(Lanes, r1 - g0);
-            if (m.Type == GgmlType.Q4_K) Tile1<KNibbleWeights>(panel, blocks, x, y + g0, rows); // packed only with AVX-512
+            if (m.Type == GgmlType.Q4_K) Tile1<KNibbleWeights>(panel, blocks, x, y + g0, rows); // K types: packed only with AVX-512
+            else if (m.Type == GgmlType.Q6_K) Tile1<K6Weights>(panel, blocks, x, y + g0, rows);
             else if (m.Type == GgmlType.Q4_0) { if (wide) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows); else Tile1Avx2<NibbleWeights>(panel, blocks, x, y + g0, rows); }
             else if (wide) Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
             else Tile1Avx2<SignedWeights>(panel, blocks, x, y + g0, rows);
@@ -123,6 +127,7 @@ internal static unsafe partial class QuantGemm
         if (j->M.Packed != null) panel = j->M.Packed + item * GroupBytes(j->M);
         else Pack(j->M, r0, rows, panel = Panel(GroupBytes(j->M)));
         if (j->M.Type == GgmlType.Q4_K) Tiles<KNibbleWeights>(j, panel, r0, rows, blocks);
+        else if (j->M.Type == GgmlType.Q6_K) Tiles<K6Weights>(j, panel, r0, rows, blocks);
         else if (j->M.Type == GgmlType.Q4_0) Tiles<NibbleWeights>(j, panel, r0, rows, blocks);
         else Tiles<SignedWeights>(j, panel, r0, rows, blocks);
     }
@@ -145,6 +150,7 @@ internal static unsafe partial class QuantGemm
         int blocks = m.Cols / 32, bb = BlockBytes(m.Type);
         if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * bb));
         if (m.Type == GgmlType.Q4_K) { PackQ4K(m, r0, rows, panel); return; }
+        if (m.Type == GgmlType.Q6_K) { PackQ6K(m, r0, rows, panel); return; }
         bool q4 = m.Type == GgmlType.Q4_0;
         int quantBytes = bb - Lanes * sizeof(float);
         for (int l = 0; l < rows; l++)
@@ -191,6 +197,45 @@ internal static unsafe partial class QuantGemm
         }
     }
 
+    /// <summary>
+    /// Q6_K: each 32 values become one packed block of signed bytes q − 32 (Q8_0's step layout) with two scales
+    /// d·sc (values 0–15, then 16–31), the f32 products GgmlKQuant forms.
+    /// </summary>
+    private static void PackQ6K(in WeightMatrix m, int r0, int rows, byte* panel)
+    {
+        int bb = BlockBytes(GgmlType.Q6_K), quantBytes = Steps * StepBytes;
+        sbyte* v = stackalloc sbyte[256];
+        for (int l = 0; l < rows; l++)
+        {
+            byte* src = m.Row(r0 + l);
+            for (int sb = 0; sb < m.Cols / 256; sb++)
+            {
+                byte* p = src + sb * 210;
+                float d = Fp16.Table[*(ushort*)(p + 208)];
+                for (int half = 0; half < 2; half++)
+                {
+                    byte* ql = p + 64 * half, qh = p + 128 + 32 * half;
+                    sbyte* o = v + 128 * half;
+                    for (int i = 0; i < 32; i++)
+                    {
+                        o[i] = (sbyte)(((ql[i] & 0xF) | ((qh[i] & 3) << 4)) - 32);
+                        o[i + 32] = (sbyte)(((ql[i + 32] & 0xF) | (((qh[i] >> 2) & 3) << 4)) - 32);
+                        o[i + 64] = (sbyte)(((ql[i] >> 4) | (((qh[i] >> 4) & 3) << 4)) - 32);
+                        o[i + 96] = (sbyte)(((ql[i + 32] >> 4) | (((qh[i] >> 6) & 3) << 4)) - 32);
+                    }
+                }
+                sbyte* sc = (sbyte*)(p + 192); // one scale per 16 values
+                for (int j = 0; j < 8; j++)
+                {
+                    byte* dst = panel + (long)(sb * 8 + j) * bb;
+                    for (int s = 0; s < Steps; s++) ((uint*)(dst + s * StepBytes))[l] = ((uint*)(v + 32 * j))[s];
+                    ((float*)(dst + quantBytes))[l] = d * sc[2 * j];
+                    ((float*)(dst + quantBytes + Lanes * sizeof(float)))[l] = d * sc[2 * j + 1];
+                }
+            }
+        }
+    }
+
     /// <summary>The 6-bit (scale, min) of Q4_K sub-block <paramref name="j"/> from its 12 packed bytes (as GgmlKQuant).</summary>
     private static (int Scale, int Min) KScaleMin(byte* s, int j) => j < 4
         ? (s[j] & 63, s[j + 4] & 63)
@@ -205,7 +250,7 @@ internal static unsafe partial class QuantGemm
     /// <summary>Packs all of <paramref name="m"/> into <paramref name="dst"/> (<see cref="PackedBytes"/> bytes), groups in parallel.</summary>
     public static void PackAll(in WeightMatrix m, byte* dst)
     {
-        if (!(m.IsQuantized || m.Type == GgmlType.Q4_K)) throw new ArgumentException($"QuantGemm: {m.Type} weights cannot be packed.");
+        if (!(m.IsQuantized || m.Type is GgmlType.Q4_K or GgmlType.Q6_K)) throw new ArgumentException($"QuantGemm: {m.Type} weights cannot be packed.");
         var job = new PackJob { M = m, Dst = dst };
         WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &PackItem, &job);
     }
@@ -221,6 +266,7 @@ internal static unsafe partial class QuantGemm
     internal struct SignedWeights : IWeightKind;
     internal struct NibbleWeights : IWeightKind;
     internal struct KNibbleWeights : IWeightKind; // Q4_K sub-blocks: nibbles like Q4_0, a per-block min instead of −8
+    internal struct K6Weights : IWeightKind;      // Q6_K: signed values q − 32, a scale per 16 values (two per block)
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tiles<TKind>(Job* j, byte* panel, int r0, int rows, int blocks) where TKind : struct, IWeightKind
@@ -245,7 +291,7 @@ internal static unsafe partial class QuantGemm
     private static Vector512<short> Products<TKind>(Vector512<byte> unsignedW, Vector512<sbyte> w, sbyte* x4) where TKind : struct, IWeightKind
     {
         var xb = Vector512.Create(*(int*)x4).AsSByte();
-        if (typeof(TKind) == typeof(SignedWeights))
+        if (Signed<TKind>())
             xb = Vector512.ConditionalSelect(Vector512.LessThan(w, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - xb, xb);
         return Avx512BW.MultiplyAddAdjacent(unsignedW, xb);
     }
@@ -268,17 +314,22 @@ internal static unsafe partial class QuantGemm
 
     /// <summary>
     /// acc += the block's contribution to the 16 outputs: (int dot)·d_w·d_x, and for Q4_K − d_min·m·d_x·Σq_x
-    /// (Σq_x = −Bias/8, exact). The scales follow the block's quantised values in the panel (mins after them).
+    /// (Σq_x = −Bias/8, exact). The scales follow the block's quantised values in the panel (mins after them);
+    /// Q6_K has two scale vectors, <paramref name="slot"/> 0 for values 0–15 of the block and 1 for 16–31.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Scale<TKind>(Vector512<float> acc, Vector512<int> dot, QRow x, int b, byte* pb) where TKind : struct, IWeightKind
+    private static Vector512<float> Scale<TKind>(Vector512<float> acc, Vector512<int> dot, QRow x, int b, byte* pb, int slot = 0) where TKind : struct, IWeightKind
     {
-        float* dw = (float*)(pb + StepsOf<TKind>() * StepBytes);
+        float* dw = (float*)(pb + StepsOf<TKind>() * StepBytes) + slot * Lanes;
         acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(dot, x, b)), Vector512.Load(dw) * x.D[b], acc);
         if (typeof(TKind) == typeof(KNibbleWeights))
             acc = Avx512F.FusedMultiplyAdd(Vector512.Load(dw + Lanes), Vector512.Create(x.D[b] * (x.Bias[b * 8] / 8)), acc);
         return acc;
     }
+
+    /// <summary>Q8_0 and Q6_K: signed values (|w| times sign(w)·x), widened to int32 every step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Signed<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(SignedWeights) || typeof(TKind) == typeof(K6Weights);
 
     /// <summary>Q4_0 and Q4_K: nibble weights, the unsigned operand, int16 accumulation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -289,13 +340,13 @@ internal static unsafe partial class QuantGemm
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int BlockOf<TKind>() where TKind : struct, IWeightKind
-        => StepsOf<TKind>() * StepBytes + (typeof(TKind) == typeof(KNibbleWeights) ? 2 : 1) * Lanes * sizeof(float);
+        => StepsOf<TKind>() * StepBytes + (typeof(TKind) == typeof(KNibbleWeights) || typeof(TKind) == typeof(K6Weights) ? 2 : 1) * Lanes * sizeof(float);
 
     /// <summary>A step's 64 weight values: Q8_0 as stored; Q4_0 the low (or high) nibbles of the stored bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<sbyte> Values<TKind>(Vector512<sbyte> stored, bool low) where TKind : struct, IWeightKind
     {
-        if (typeof(TKind) == typeof(SignedWeights)) return stored;
+        if (Signed<TKind>()) return stored;
         var nibbles = low ? stored.AsByte() : Vector512.ShiftRightLogical(stored.AsUInt16(), 4).AsByte();
         return (nibbles & Vector512.Create((byte)0x0F)).AsSByte();
     }
@@ -333,11 +384,18 @@ internal static unsafe partial class QuantGemm
                     i2 = Accumulate<TKind>(i2, Products<TKind>(hi.AsByte(), hi, q2 + 16 + 4 * s));
                     i3 = Accumulate<TKind>(i3, Products<TKind>(hi.AsByte(), hi, q3 + 16 + 4 * s));
                 }
+                if (typeof(TKind) == typeof(K6Weights) && s == Steps / 2 - 1) // Q6_K: values 0–15 done, their own scale
+                {
+                    a0 = Scale<TKind>(a0, i0, x0, b, pb); a1 = Scale<TKind>(a1, i1, x1, b, pb);
+                    a2 = Scale<TKind>(a2, i2, x2, b, pb); a3 = Scale<TKind>(a3, i3, x3, b, pb);
+                    i0 = i1 = i2 = i3 = default;
+                }
             }
-            a0 = Scale<TKind>(a0, i0, x0, b, pb);
-            a1 = Scale<TKind>(a1, i1, x1, b, pb);
-            a2 = Scale<TKind>(a2, i2, x2, b, pb);
-            a3 = Scale<TKind>(a3, i3, x3, b, pb);
+            int slot = typeof(TKind) == typeof(K6Weights) ? 1 : 0;
+            a0 = Scale<TKind>(a0, i0, x0, b, pb, slot);
+            a1 = Scale<TKind>(a1, i1, x1, b, pb, slot);
+            a2 = Scale<TKind>(a2, i2, x2, b, pb, slot);
+            a3 = Scale<TKind>(a3, i3, x3, b, pb, slot);
         }
         Store(a0, y, rows); Store(a1, y + ldy, rows); Store(a2, y + 2L * ldy, rows); Store(a3, y + 3L * ldy, rows);
     }
@@ -363,8 +421,9 @@ internal static unsafe partial class QuantGemm
                     var hi = Values<TKind>(stored, low: false);
                     acc = Accumulate<TKind>(acc, Products<TKind>(hi.AsByte(), hi, q + 16 + 4 * s));
                 }
+                if (typeof(TKind) == typeof(K6Weights) && s == Steps / 2 - 1) { a = Scale<TKind>(a, acc, x, b, pb); acc = default; }
             }
-            a = Scale<TKind>(a, acc, x, b, pb);
+            a = Scale<TKind>(a, acc, x, b, pb, typeof(TKind) == typeof(K6Weights) ? 1 : 0);
         }
         Store(a, y, rows);
     }

@@ -346,17 +346,19 @@ public unsafe class KernelTests
         }
     }
 
-    // Q4_K packed for the int8 kernels (AVX-512): GEMM and GEMV on the packed rows are bit-identical and equal a
-    // double reference over GgmlQuant's dequantisation (bit-exact with ggml) and the same int8 activations.
-    [Fact]
-    public void PackedQ4KMatchesTheDequantisedReference()
+    // Q4_K and Q6_K packed for the int8 kernels (AVX-512): GEMM and GEMV on the packed rows are bit-identical and
+    // equal a double reference over GgmlQuant's dequantisation (bit-exact with ggml) and the same int8 activations.
+    [Theory]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.Q6_K)]
+    public void PackedKQuantMatchesTheDequantisedReference(GgmlType type)
     {
-        Assert.Equal(RowDot.Simd, QuantGemm.CanPack(GgmlType.Q4_K));
-        if (!RowDot.Simd) return; // CI's AVX2 rerun: Q4_K stays on the f32 path (KQuantRowsDequantiseBitExactlyAndDot)
+        Assert.Equal(RowDot.Simd, QuantGemm.CanPack(type));
+        if (!RowDot.Simd) return; // CI's AVX2 rerun: K types stay on the f32 path (KQuantRowsDequantiseBitExactlyAndDot)
         const int rows = 37, cols = 512, tokens = 6;
-        var bytes = SharpLM.Models.Formats.Gguf.SyntheticKQuant.Blocks(GgmlType.Q4_K, (long)rows * cols, new Random(14));
+        var bytes = SharpLM.Models.Formats.Gguf.SyntheticKQuant.Blocks(type, (long)rows * cols, new Random(14));
         var deq = new float[rows * cols];
-        GgmlQuant.Dequantize(GgmlType.Q4_K, bytes, deq);
+        GgmlQuant.Dequantize(type, bytes, deq);
         var x = Random(tokens * cols, 15);
         var gemm = new float[tokens * rows];
         var gemv = new float[rows];
@@ -365,7 +367,7 @@ public unsafe class KernelTests
         fixed (byte* b = bytes)
         fixed (float* xp = x, yp = gemm, vp = gemv)
         {
-            var plain = new WeightMatrix(GgmlType.Q4_K, b, rows, cols);
+            var plain = new WeightMatrix(type, b, rows, cols);
             Assert.False(plain.UsesInt8);
             var packedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)QuantGemm.PackedBytes(plain), 64);
             try
@@ -384,7 +386,7 @@ public unsafe class KernelTests
                         Assert.Equal(BitConverter.SingleToUInt32Bits(gemm[t * rows + r]), BitConverter.SingleToUInt32Bits(gemv[r]));
                         double same = 0, mag = 0;
                         for (int i = 0; i < cols; i++) { double p = deq[r * cols + i] * q.Qs[i] * (double)q.D[i / 32]; same += p; mag += Math.Abs(p); }
-                        Assert.True(Math.Abs(gemv[r] - same) <= 1e-5 * mag, $"t {t} r {r}: {gemv[r]} vs {same}");
+                        Assert.True(Math.Abs(gemv[r] - same) <= 1e-5 * mag, $"{type} t {t} r {r}: {gemv[r]} vs {same}");
                     }
                 }
             }
