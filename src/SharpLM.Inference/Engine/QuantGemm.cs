@@ -16,6 +16,7 @@
 //         the scales, its min d_min·m; the kernel adds − d_min·m·d_x·Σq_x per block (AVX-512 only).
 //   Q6_K: 32 values as signed bytes q − 32 in Q8_0's step layout with two scales (16 values each); the kernel
 //         scales the first four steps and the last four separately (AVX-512 only).
+//   Q5_K: 32 values as unsigned bytes 0..31 in Q8_0's step layout with a scale and a min, like Q4_K (AVX-512 only).
 // The engine packs every quantised matrix once at load (PackAll, about the size of the stored weights, as
 // llama.cpp repacks Q4_0 for its CPU kernels); other callers get a per-call panel.
 //   u8·s8 products (vpmaddubsw) need one unsigned side:
@@ -48,15 +49,15 @@ internal static unsafe partial class QuantGemm
     {
         GgmlType.Q4_0 => Steps / 2 * StepBytes + Lanes * sizeof(float),
         GgmlType.Q4_K => Steps / 2 * StepBytes + 2 * Lanes * sizeof(float),
-        GgmlType.Q6_K => Steps * StepBytes + 2 * Lanes * sizeof(float),
+        GgmlType.Q6_K or GgmlType.Q5_K => Steps * StepBytes + 2 * Lanes * sizeof(float),
         _ => Steps * StepBytes + Lanes * sizeof(float),
     };
 
     /// <summary>Bytes of one packed 16-row group of <paramref name="m"/>.</summary>
     public static long GroupBytes(in WeightMatrix m) => (long)(m.Cols / 32) * BlockBytes(m.Type);
 
-    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (Q4_K and Q6_K only with AVX-512).</summary>
-    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || (type is GgmlType.Q4_K or GgmlType.Q6_K && RowDot.Simd));
+    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (K-quants only with AVX-512).</summary>
+    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || (type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K && RowDot.Simd));
 
     /// <summary>Bytes of <paramref name="m"/> packed (all groups; the last group is zero-padded to 16 rows).</summary>
     public static long PackedBytes(in WeightMatrix m) => (m.Rows + Lanes - 1) / Lanes * GroupBytes(m);
@@ -107,6 +108,7 @@ internal static unsafe partial class QuantGemm
             int rows = Math.Min(Lanes, r1 - g0);
             if (m.Type == GgmlType.Q4_K) Tile1<KNibbleWeights>(panel, blocks, x, y + g0, rows); // K types: packed only with AVX-512
             else if (m.Type == GgmlType.Q6_K) Tile1<K6Weights>(panel, blocks, x, y + g0, rows);
+            else if (m.Type == GgmlType.Q5_K) Tile1<K5Weights>(panel, blocks, x, y + g0, rows);
             else if (m.Type == GgmlType.Q4_0) { if (wide) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows); else Tile1Avx2<NibbleWeights>(panel, blocks, x, y + g0, rows); }
             else if (wide) Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
             else Tile1Avx2<SignedWeights>(panel, blocks, x, y + g0, rows);
@@ -128,6 +130,7 @@ internal static unsafe partial class QuantGemm
         else Pack(j->M, r0, rows, panel = Panel(GroupBytes(j->M)));
         if (j->M.Type == GgmlType.Q4_K) Tiles<KNibbleWeights>(j, panel, r0, rows, blocks);
         else if (j->M.Type == GgmlType.Q6_K) Tiles<K6Weights>(j, panel, r0, rows, blocks);
+        else if (j->M.Type == GgmlType.Q5_K) Tiles<K5Weights>(j, panel, r0, rows, blocks);
         else if (j->M.Type == GgmlType.Q4_0) Tiles<NibbleWeights>(j, panel, r0, rows, blocks);
         else Tiles<SignedWeights>(j, panel, r0, rows, blocks);
     }
@@ -151,6 +154,7 @@ internal static unsafe partial class QuantGemm
         if (rows < Lanes) NativeMemory.Clear(panel, (nuint)((long)blocks * bb));
         if (m.Type == GgmlType.Q4_K) { PackQ4K(m, r0, rows, panel); return; }
         if (m.Type == GgmlType.Q6_K) { PackQ6K(m, r0, rows, panel); return; }
+        if (m.Type == GgmlType.Q5_K) { PackQ5K(m, r0, rows, panel); return; }
         bool q4 = m.Type == GgmlType.Q4_0;
         int quantBytes = bb - Lanes * sizeof(float);
         for (int l = 0; l < rows; l++)
@@ -190,6 +194,33 @@ internal static unsafe partial class QuantGemm
                     var (sc, mn) = KScaleMin(p + 4, j);
                     byte* dst = panel + (long)(sb * 8 + j) * bb;
                     for (int s = 0; s < Steps / 2; s++) ((uint*)(dst + s * StepBytes))[l] = ((uint*)q16)[s];
+                    ((float*)(dst + quantBytes))[l] = d * sc;
+                    ((float*)(dst + quantBytes + Lanes * sizeof(float)))[l] = dmin * mn;
+                }
+            }
+        }
+    }
+
+    /// <summary>Q5_K: each 32-value sub-block as unsigned bytes 0..31 (Q8_0's step layout) with its scale d·sc and min d_min·m.</summary>
+    private static void PackQ5K(in WeightMatrix m, int r0, int rows, byte* panel)
+    {
+        int bb = BlockBytes(GgmlType.Q5_K), quantBytes = Steps * StepBytes;
+        byte* v = stackalloc byte[32];
+        for (int l = 0; l < rows; l++)
+        {
+            byte* src = m.Row(r0 + l);
+            for (int sb = 0; sb < m.Cols / 256; sb++)
+            {
+                byte* p = src + sb * 176, qh = p + 16;
+                float d = Fp16.Table[*(ushort*)p], dmin = Fp16.Table[*(ushort*)(p + 2)];
+                for (int j = 0; j < 8; j++) // sub-block j: nibble of qs[32·(j/2) + i] (low for even j) plus bit j of qh[i] as 16
+                {
+                    byte* qs = p + 48 + 32 * (j / 2);
+                    int shift = (j & 1) * 4;
+                    for (int i = 0; i < 32; i++) v[i] = (byte)(((qs[i] >> shift) & 0xF) | (((qh[i] >> j) & 1) << 4));
+                    var (sc, mn) = KScaleMin(p + 4, j);
+                    byte* dst = panel + (long)(sb * 8 + j) * bb;
+                    for (int s = 0; s < Steps; s++) ((uint*)(dst + s * StepBytes))[l] = ((uint*)v)[s];
                     ((float*)(dst + quantBytes))[l] = d * sc;
                     ((float*)(dst + quantBytes + Lanes * sizeof(float)))[l] = dmin * mn;
                 }
@@ -250,7 +281,7 @@ internal static unsafe partial class QuantGemm
     /// <summary>Packs all of <paramref name="m"/> into <paramref name="dst"/> (<see cref="PackedBytes"/> bytes), groups in parallel.</summary>
     public static void PackAll(in WeightMatrix m, byte* dst)
     {
-        if (!(m.IsQuantized || m.Type is GgmlType.Q4_K or GgmlType.Q6_K)) throw new ArgumentException($"QuantGemm: {m.Type} weights cannot be packed.");
+        if (!(m.IsQuantized || m.Type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K)) throw new ArgumentException($"QuantGemm: {m.Type} weights cannot be packed.");
         var job = new PackJob { M = m, Dst = dst };
         WorkerPool.Shared.For((m.Rows + Lanes - 1) / Lanes, &PackItem, &job);
     }
@@ -267,6 +298,7 @@ internal static unsafe partial class QuantGemm
     internal struct NibbleWeights : IWeightKind;
     internal struct KNibbleWeights : IWeightKind; // Q4_K sub-blocks: nibbles like Q4_0, a per-block min instead of −8
     internal struct K6Weights : IWeightKind;      // Q6_K: signed values q − 32, a scale per 16 values (two per block)
+    internal struct K5Weights : IWeightKind;      // Q5_K sub-blocks: unsigned 5-bit values as bytes, a scale and a min per block
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tiles<TKind>(Job* j, byte* panel, int r0, int rows, int blocks) where TKind : struct, IWeightKind
@@ -322,7 +354,7 @@ internal static unsafe partial class QuantGemm
     {
         float* dw = (float*)(pb + StepsOf<TKind>() * StepBytes) + slot * Lanes;
         acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(dot, x, b)), Vector512.Load(dw) * x.D[b], acc);
-        if (typeof(TKind) == typeof(KNibbleWeights))
+        if (HasMins<TKind>())
             acc = Avx512F.FusedMultiplyAdd(Vector512.Load(dw + Lanes), Vector512.Create(x.D[b] * (x.Bias[b * 8] / 8)), acc);
         return acc;
     }
@@ -340,20 +372,24 @@ internal static unsafe partial class QuantGemm
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int BlockOf<TKind>() where TKind : struct, IWeightKind
-        => StepsOf<TKind>() * StepBytes + (typeof(TKind) == typeof(KNibbleWeights) || typeof(TKind) == typeof(K6Weights) ? 2 : 1) * Lanes * sizeof(float);
+        => StepsOf<TKind>() * StepBytes + (HasMins<TKind>() || typeof(TKind) == typeof(K6Weights) ? 2 : 1) * Lanes * sizeof(float);
+
+    /// <summary>Q4_K and Q5_K: x = scale·q − min per block, so the kernel adds − min·d_x·Σq_x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool HasMins<TKind>() where TKind : struct, IWeightKind => typeof(TKind) == typeof(KNibbleWeights) || typeof(TKind) == typeof(K5Weights);
 
     /// <summary>A step's 64 weight values: Q8_0 as stored; Q4_0 the low (or high) nibbles of the stored bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<sbyte> Values<TKind>(Vector512<sbyte> stored, bool low) where TKind : struct, IWeightKind
     {
-        if (Signed<TKind>()) return stored;
+        if (!Nibbles<TKind>()) return stored;
         var nibbles = low ? stored.AsByte() : Vector512.ShiftRightLogical(stored.AsUInt16(), 4).AsByte();
         return (nibbles & Vector512.Create((byte)0x0F)).AsSByte();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<byte> UnsignedSide<TKind>(Vector512<sbyte> w) where TKind : struct, IWeightKind
-        => Nibbles<TKind>() ? w.AsByte() : Vector512.Abs(w).AsByte();
+        => Signed<TKind>() ? Vector512.Abs(w).AsByte() : w.AsByte();
 
     /// <summary>Four tokens × the panel's 16 rows over all blocks; y row i (stride ldy) receives token i's 16 outputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

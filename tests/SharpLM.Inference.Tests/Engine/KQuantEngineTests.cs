@@ -52,10 +52,9 @@ public sealed class KQuantEngineTests : IDisposable
         int v = engine.VocabSize, prompt = 5;
         var logits = new float[v];
         float scale = MathF.Max(1e-3f, expected.Max(MathF.Abs));
-        // Q5_K runs on f32 activations (float rounding only); Q4_K and Q6_K (also the head of every file here) are
-        // packed for the int8 kernels on AVX-512 (Q8_0 activations, as llama.cpp's K-quant dot products): the
-        // activation rounding bound of the other int8 types. Without AVX-512 everything is f32.
-        float tolerance = (QuantGemm.CanPack(GgmlType.Q6_K) ? 2e-2f : 1e-4f) * scale;
+        // With AVX-512 every K-quant matrix is packed for the int8 kernels (Q8_0 activations, as llama.cpp's K-quant
+        // dot products): the activation rounding bound of the other int8 types. Without AVX-512 everything is f32.
+        float tolerance = (QuantGemm.CanPack(GgmlType.Q6_K) ? 5e-2f : 1e-4f) * scale; // measured 7e-3 (Q4_K) to 2.5e-2 (Q5_K: random blocks with large means)
         engine.Forward(ids.AsSpan(0, prompt), 0, logits);                       // prefill
         float d0 = LlamaGqaGguf.MaxAbsDiff(logits, expected.AsSpan((prompt - 1) * v, v));
         Assert.True(d0 <= tolerance, $"{body} prefill: max |Δ| = {d0} (max |logit| {scale})");

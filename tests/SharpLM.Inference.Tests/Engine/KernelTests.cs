@@ -346,10 +346,11 @@ public unsafe class KernelTests
         }
     }
 
-    // Q4_K and Q6_K packed for the int8 kernels (AVX-512): GEMM and GEMV on the packed rows are bit-identical and
+    // K-quants packed for the int8 kernels (AVX-512): GEMM and GEMV on the packed rows are bit-identical and
     // equal a double reference over GgmlQuant's dequantisation (bit-exact with ggml) and the same int8 activations.
     [Theory]
     [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.Q5_K)]
     [InlineData(GgmlType.Q6_K)]
     public void PackedKQuantMatchesTheDequantisedReference(GgmlType type)
     {
