@@ -13,10 +13,10 @@
 //   Q4_0: 4 × 64 bytes of the stored nibble bytes 4s..4s+3 — low nibbles are step s (values 4s..), high
 //         nibbles step s+4 (values 16+4s..), exactly as Q4_0 stores them — then the scales (320 bytes).
 //   Q4_K: each 32-value sub-block is packed like a Q4_0 block (nibbles 0..15) with its scale d·sc and, after
-//         the scales, its min d_min·m; the kernel adds − d_min·m·d_x·Σq_x per block (AVX-512 only).
+//         the scales, its min d_min·m; the kernel adds − d_min·m·d_x·Σq_x per block.
 //   Q6_K: 32 values as signed bytes q − 32 in Q8_0's step layout with two scales (16 values each); the kernel
-//         scales the first four steps and the last four separately (AVX-512 only).
-//   Q5_K: 32 values as unsigned bytes 0..31 in Q8_0's step layout with a scale and a min, like Q4_K (AVX-512 only).
+//         scales the first four steps and the last four separately.
+//   Q5_K: 32 values as unsigned bytes 0..31 in Q8_0's step layout with a scale and a min, like Q4_K.
 // The engine packs every quantised matrix once at load (PackAll, about the size of the stored weights, as
 // llama.cpp repacks Q4_0 for its CPU kernels); other callers get a per-call panel.
 //   u8·s8 products (vpmaddubsw) need one unsigned side:
@@ -56,8 +56,8 @@ internal static unsafe partial class QuantGemm
     /// <summary>Bytes of one packed 16-row group of <paramref name="m"/>.</summary>
     public static long GroupBytes(in WeightMatrix m) => (long)(m.Cols / 32) * BlockBytes(m.Type);
 
-    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (K-quants only with AVX-512).</summary>
-    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || (type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K && RowDot.Simd));
+    /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (AVX2 or AVX-512).</summary>
+    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K);
 
     /// <summary>Bytes of <paramref name="m"/> packed (all groups; the last group is zero-padded to 16 rows).</summary>
     public static long PackedBytes(in WeightMatrix m) => (m.Rows + Lanes - 1) / Lanes * GroupBytes(m);
@@ -106,13 +106,22 @@ internal static unsafe partial class QuantGemm
         {
             byte* panel = m.Packed + g0 / Lanes * gb;
             int rows = Math.Min(Lanes, r1 - g0);
-            if (m.Type == GgmlType.Q4_K) Tile1<KNibbleWeights>(panel, blocks, x, y + g0, rows); // K types: packed only with AVX-512
-            else if (m.Type == GgmlType.Q6_K) Tile1<K6Weights>(panel, blocks, x, y + g0, rows);
-            else if (m.Type == GgmlType.Q5_K) Tile1<K5Weights>(panel, blocks, x, y + g0, rows);
-            else if (m.Type == GgmlType.Q4_0) { if (wide) Tile1<NibbleWeights>(panel, blocks, x, y + g0, rows); else Tile1Avx2<NibbleWeights>(panel, blocks, x, y + g0, rows); }
-            else if (wide) Tile1<SignedWeights>(panel, blocks, x, y + g0, rows);
-            else Tile1Avx2<SignedWeights>(panel, blocks, x, y + g0, rows);
+            switch (m.Type)
+            {
+                case GgmlType.Q4_K: Row<KNibbleWeights>(wide, panel, blocks, x, y + g0, rows); break;
+                case GgmlType.Q5_K: Row<K5Weights>(wide, panel, blocks, x, y + g0, rows); break;
+                case GgmlType.Q6_K: Row<K6Weights>(wide, panel, blocks, x, y + g0, rows); break;
+                case GgmlType.Q4_0: Row<NibbleWeights>(wide, panel, blocks, x, y + g0, rows); break;
+                default: Row<SignedWeights>(wide, panel, blocks, x, y + g0, rows); break;
+            }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row<TKind>(bool wide, byte* panel, int blocks, QRow x, float* y, int rows) where TKind : struct, IWeightKind
+    {
+        if (wide) Tile1<TKind>(panel, blocks, x, y, rows);
+        else Tile1Avx2<TKind>(panel, blocks, x, y, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

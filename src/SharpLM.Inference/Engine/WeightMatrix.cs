@@ -51,7 +51,7 @@ internal readonly unsafe struct WeightMatrix
     /// <summary>True for the block-quantised types whose GEMV runs on int8 activations.</summary>
     public bool IsQuantized => Type is GgmlType.Q8_0 or GgmlType.Q4_0;
 
-    /// <summary>Runs on Q8_0-quantised activations: Q8_0/Q4_0 always, K-quants once packed for the int8 kernels (AVX-512).</summary>
+    /// <summary>Runs on Q8_0-quantised activations: Q8_0/Q4_0 always, K-quants once packed for the int8 kernels (AVX2 or AVX-512).</summary>
     public bool UsesInt8 => IsQuantized || (IsKQuant(Type) && Packed != null);
 
     public byte* Row(int r) => Data + r * RowBytes;
