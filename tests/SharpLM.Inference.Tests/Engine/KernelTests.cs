@@ -273,8 +273,18 @@ public unsafe class KernelTests
     public void PackedGemvEqualsPackedGemmBitForBit(GgmlType type, int rows, int cols)
     {
         Assert.True(QuantGemm.Supported, "the CI machine has AVX-512 (and the AVX2 rerun keeps AVX2)");
-        const int tokens = 6;
         var (bytes, deq) = Weights(type, rows, cols, 9);
+        AssertPackedRowsMatch(type, bytes, deq, rows, cols);
+    }
+
+    /// <summary>
+    /// Packs the weights (QuantGemm.PackAll) and runs 6 tokens through the GEMM and the GEMV on every packed
+    /// kernel family: both bit-identical, and within 1e-5·Σ|w·x| of a double reference over <paramref name="deq"/>
+    /// and the same int8 activations.
+    /// </summary>
+    private static void AssertPackedRowsMatch(GgmlType type, byte[] bytes, float[] deq, int rows, int cols)
+    {
+        const int tokens = 6;
         var x = Random(tokens * cols, 10);
         var gemm = new float[tokens * rows];
         var gemv = new float[rows];
@@ -289,6 +299,7 @@ public unsafe class KernelTests
             {
                 QuantGemm.PackAll(plain, packedMem);
                 var m = plain.WithPacked(packedMem);
+                Assert.True(m.UsesInt8);
                 qa.Quantize(xp, tokens);
                 foreach (var path in Paths.Where(p => p != KernelPath.Scalar))
                 for (int t = 0; t < tokens; t++)
@@ -301,7 +312,7 @@ public unsafe class KernelTests
                         Assert.Equal(BitConverter.SingleToUInt32Bits(gemm[t * rows + r]), BitConverter.SingleToUInt32Bits(gemv[r]));
                         double same = 0, mag = 0;
                         for (int i = 0; i < cols; i++) { double p = deq[r * cols + i] * q.Qs[i] * (double)q.D[i / 32]; same += p; mag += Math.Abs(p); }
-                        Assert.True(Math.Abs(gemv[r] - same) <= 1e-5 * mag, $"{type} t {t} r {r}: {gemv[r]} vs {same}");
+                        Assert.True(Math.Abs(gemv[r] - same) <= 1e-5 * mag, $"{type} {path} t {t} r {r}: {gemv[r]} vs {same}");
                     }
                 }
             }
@@ -355,43 +366,10 @@ public unsafe class KernelTests
     public void PackedKQuantMatchesTheDequantisedReference(GgmlType type)
     {
         Assert.True(QuantGemm.CanPack(type), "the CI machine (and its AVX2 rerun) packs K-quants");
-        const int rows = 37, cols = 512, tokens = 6;
+        const int rows = 37, cols = 512;
         var bytes = SharpLM.Models.Formats.Gguf.SyntheticKQuant.Blocks(type, (long)rows * cols, new Random(14));
         var deq = new float[rows * cols];
         GgmlQuant.Dequantize(type, bytes, deq);
-        var x = Random(tokens * cols, 15);
-        var gemm = new float[tokens * rows];
-        var gemv = new float[rows];
-        using var qa = new QuantizedActivations(cols, tokens);
-        using var mm = new Matmul();
-        fixed (byte* b = bytes)
-        fixed (float* xp = x, yp = gemm, vp = gemv)
-        {
-            var plain = new WeightMatrix(type, b, rows, cols);
-            Assert.False(plain.UsesInt8);
-            var packedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)QuantGemm.PackedBytes(plain), 64);
-            try
-            {
-                QuantGemm.PackAll(plain, packedMem);
-                var m = plain.WithPacked(packedMem);
-                Assert.True(m.UsesInt8);
-                qa.Quantize(xp, tokens);
-                foreach (var path in Paths.Where(p => p != KernelPath.Scalar))
-                for (int t = 0; t < tokens; t++)
-                {
-                    if (path == KernelPath.Best) { if (t == 0) mm.Gemm(xp, tokens, m, yp, rows, qa); Matmul.Gemv(xp + t * cols, qa.Row(t), m, vp); }
-                    else { if (t == 0) QuantGemm.Run(qa, tokens, m, yp, rows, path); QuantGemm.PackedRows(m, 0, rows, qa.Row(t), vp, path); }
-                    var q = qa.Row(t);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        Assert.Equal(BitConverter.SingleToUInt32Bits(gemm[t * rows + r]), BitConverter.SingleToUInt32Bits(gemv[r]));
-                        double same = 0, mag = 0;
-                        for (int i = 0; i < cols; i++) { double p = deq[r * cols + i] * q.Qs[i] * (double)q.D[i / 32]; same += p; mag += Math.Abs(p); }
-                        Assert.True(Math.Abs(gemv[r] - same) <= 1e-5 * mag, $"{type} {path} t {t} r {r}: {gemv[r]} vs {same}");
-                    }
-                }
-            }
-            finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(packedMem); }
-        }
+        AssertPackedRowsMatch(type, bytes, deq, rows, cols);
     }
 }
