@@ -4,7 +4,7 @@
 // files with 1 and 2 threads: prefill tokens/s of a 128-token prompt (best of 3), greedy decode tokens/s of
 // 64 tokens, ratios; F32 decode as GB/s of weights streamed against a measured read bandwidth (parallel sum
 // over a 512 MiB buffer); and whether the greedy ids equal llama.cpp's (F32 and F16 must).
-// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0 (also Q4_K, Q5_K, Q6_K: random K blocks)  --no-peer  --dir PATH  --prefill-runs 3 (best of N)  --decode-tokens 64  --kv f32|f16 (our KV cache type)
+// Options: --threads 1,2  --types F32,F16,Q8_0,Q4_0 (also Q4_K, Q5_K, Q6_K: random K blocks)  --no-peer  --dir PATH  --prefill-runs 5 (best of N)  --decode-tokens 64  --kv f32|f16 (our KV cache type)
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -30,7 +30,7 @@ internal static unsafe class DecodeBench
         var types = Opt("--types", "F32,F16,Q8_0,Q4_0").Split(',').Select(Enum.Parse<GgmlType>).ToArray();
         bool peer = !args.Contains("--no-peer");
         var dir = Opt("--dir", Path.Combine(Path.GetTempPath(), "sharplm-decode"));
-        int prefillRuns = int.Parse(Opt("--prefill-runs", "3"));
+        int prefillRuns = int.Parse(Opt("--prefill-runs", "5"));
         DecodeTokens = int.Parse(Opt("--decode-tokens", "64"));
         KvType = Opt("--kv", "f32") == "f16" ? KvCacheType.F16 : KvCacheType.F32; // llama.cpp's cache is f16 // more runs: steadier figures, and a prefill-heavy profile
 
