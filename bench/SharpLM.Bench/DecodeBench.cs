@@ -55,7 +55,7 @@ internal static unsafe class DecodeBench
                 string same = "-";
                 if (peer)
                 {
-                    var (p2, d2, theirs) = LlamaCpp(paths[type], prompt, DecodeTokens, t);
+                    var (p2, d2, theirs) = LlamaCpp(paths[type], prompt, DecodeTokens, t, prefillRuns); // the same best-of-N for the peer
                     lpf = p2; ldec = d2;
                     int agree = ids.Zip(theirs).TakeWhile(p => p.First == p.Second).Count();
                     same = agree >= DecodeTokens ? "identical" : $"first {agree} equal";
@@ -171,10 +171,10 @@ internal static unsafe class DecodeBench
         j->Partial[i] = Vector512.Sum(a0 + a1 + a2 + a3);
     }
 
-    private static (double Prefill, double Decode, int[] Ids) LlamaCpp(string model, int[] prompt, int n, int threads)
+    private static (double Prefill, double Decode, int[] Ids) LlamaCpp(string model, int[] prompt, int n, int threads, int prefillRuns)
     {
         var script = Path.GetFullPath(Path.Combine("bench", "interop", "llamacpp_decode.mjs"));
-        var psi = new ProcessStartInfo("node", [script, model, string.Join(",", prompt), n.ToString(), threads.ToString()])
+        var psi = new ProcessStartInfo("node", [script, model, string.Join(",", prompt), n.ToString(), threads.ToString(), prefillRuns.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(script)!,
         };
