@@ -19,10 +19,6 @@ internal static unsafe class DequantK
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> S8ToF32(Vector128<sbyte> b) => Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(b));
 
-    private static (int Scale, int Min) ScaleMin(byte* s, int j) => j < 4
-        ? (s[j] & 63, s[j + 4] & 63)
-        : ((s[j + 4] & 0xF) | ((s[j - 4] >> 6) << 4), (s[j + 4] >> 4) | ((s[j] >> 6) << 4));
-
     /// <summary>Q4_K / Q5_K row of <paramref name="n"/> values at <paramref name="p"/> → <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Q45K(byte* p, float* y, int n, bool fiveBit)
@@ -32,12 +28,13 @@ internal static unsafe class DequantK
         for (int sb = 0; sb < n / 256; sb++, p += size, y += 256)
         {
             float d = Fp16.ToFloat(*(ushort*)p), dmin = Fp16.ToFloat(*(ushort*)(p + 2));
-            byte* scales = p + 4, qh = p + 16, qs = p + (fiveBit ? 48 : 16);
+            var scales = new ReadOnlySpan<byte>(p + 4, 12);
+            byte* qh = p + 16, qs = p + (fiveBit ? 48 : 16);
             var high = fiveBit ? Vector256.Load(qh) : default;
             for (int g = 0; g < 4; g++)
             {
-                var (sc1, m1) = ScaleMin(scales, 2 * g);
-                var (sc2, m2) = ScaleMin(scales, 2 * g + 1);
+                var (sc1, m1) = GgmlKQuant.ScaleMin(scales, 2 * g);
+                var (sc2, m2) = GgmlKQuant.ScaleMin(scales, 2 * g + 1);
                 float d1 = d * sc1, min1 = dmin * m1, d2 = d * sc2, min2 = dmin * m2;
                 var nn = Vector256.Load(qs + 32 * g);
                 var lo = nn & mask;
@@ -95,6 +92,4 @@ internal static unsafe class DequantK
             (Vector512.Create(d * s1) * S8ToF32(q.GetUpper())).Store(o + 16);
         }
     }
-
-    public static bool Supported(GgmlType t) => RowDot.Simd && t is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
 }

@@ -59,7 +59,7 @@ internal static unsafe partial class QuantGemm
     public static long GroupBytes(in WeightMatrix m) => (long)(m.Cols / 32) * BlockBytes(m.Type);
 
     /// <summary>Whether the engine packs <paramref name="type"/> for these kernels here (AVX2 or AVX-512).</summary>
-    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K);
+    public static bool CanPack(GgmlType type) => Supported && (type is GgmlType.Q8_0 or GgmlType.Q4_0 || WeightMatrix.IsKQuant(type));
 
     /// <summary>Bytes of <paramref name="m"/> packed (all groups; the last group is zero-padded to 16 rows).</summary>
     public static long PackedBytes(in WeightMatrix m) => (m.Rows + Lanes - 1) / Lanes * GroupBytes(m);

@@ -14,75 +14,97 @@ using System.Buffers.Binary;
 
 namespace SharpLM.Models.Formats.Gguf;
 
-internal static class GgmlKQuant
+/// <summary>
+/// The K-quant super-block layouts: <see cref="Unpack"/> gives a block's integer values and the f32 factors ggml
+/// forms, so every reader (the f32 dequantisation here, the engine's int8 packing) shares one reading of the bits.
+/// </summary>
+public static class GgmlKQuant
 {
     public const int QK_K = 256;
 
-    public static void Dequantize(GgmlType type, ReadOnlySpan<byte> src, Span<float> y)
+    /// <summary>Bytes of one super-block of <paramref name="type"/> (Q4_K, Q5_K or Q6_K).</summary>
+    public static int BlockBytes(GgmlType type) => type switch
     {
-        int size = type switch { GgmlType.Q4_K => 144, GgmlType.Q5_K => 176, GgmlType.Q6_K => 210, _ => throw new NotSupportedException($"GgmlKQuant: {type}") };
+        GgmlType.Q4_K => 144, GgmlType.Q5_K => 176, GgmlType.Q6_K => 210,
+        _ => throw new NotSupportedException($"GgmlKQuant: {type} is not Q4_K, Q5_K or Q6_K."),
+    };
+
+    /// <summary>Scales per super-block: 8 sub-blocks of 32 values (Q4_K, Q5_K) or 16 groups of 16 (Q6_K).</summary>
+    public static int ScaleCount(GgmlType type) => type == GgmlType.Q6_K ? 16 : 8;
+
+    /// <summary>
+    /// Decodes one super-block into its 256 integer values <paramref name="q"/> — Q4_K 0..15, Q5_K 0..31, Q6_K q − 32 —
+    /// and per scale group (<see cref="ScaleCount"/>) the factors ggml forms in f32, <paramref name="scale"/> = d·sc and
+    /// (Q4_K/Q5_K) <paramref name="min"/> = d_min·m, so that x = scale·q − min (Q6_K: x = scale·q).
+    /// </summary>
+    public static void Unpack(GgmlType type, ReadOnlySpan<byte> block, Span<sbyte> q, Span<float> scale, Span<float> min)
+    {
+        if (type == GgmlType.Q6_K) UnpackQ6_K(block, q, scale);
+        else UnpackQ45_K(block, q, scale, min, fiveBit: type == GgmlType.Q5_K);
+    }
+
+    internal static void Dequantize(GgmlType type, ReadOnlySpan<byte> src, Span<float> y)
+    {
+        int size = BlockBytes(type), group = QK_K / ScaleCount(type);
+        Span<sbyte> q = stackalloc sbyte[QK_K];
+        Span<float> scale = stackalloc float[16], min = stackalloc float[16];
         for (int i = 0, o = 0; i < y.Length; i += QK_K, o += size)
         {
-            var b = src.Slice(o, size);
+            Unpack(type, src.Slice(o, size), q, scale, min);
             var out256 = y.Slice(i, QK_K);
-            if (type == GgmlType.Q6_K) BlockQ6_K(b, out256);
-            else BlockQ45_K(b, out256, fiveBit: type == GgmlType.Q5_K);
+            if (type == GgmlType.Q6_K) for (int j = 0; j < QK_K; j++) out256[j] = scale[j / group] * q[j];
+            else for (int j = 0; j < QK_K; j++) out256[j] = scale[j / group] * q[j] - min[j / group];
         }
     }
 
     private static float Fp16(ReadOnlySpan<byte> b) => (float)BinaryPrimitives.ReadHalfLittleEndian(b);
 
-    /// <summary>The 6-bit scale and min of sub-block <paramref name="j"/> (0..7) from the 12 packed bytes.</summary>
-    private static (int Scale, int Min) ScaleMin(ReadOnlySpan<byte> s, int j) => j < 4
+    /// <summary>The 6-bit scale and min of Q4_K/Q5_K sub-block <paramref name="j"/> (0..7) from the 12 packed bytes.</summary>
+    public static (int Scale, int Min) ScaleMin(ReadOnlySpan<byte> s, int j) => j < 4
         ? (s[j] & 63, s[j + 4] & 63)
         : ((s[j + 4] & 0xF) | ((s[j - 4] >> 6) << 4), (s[j + 4] >> 4) | ((s[j] >> 6) << 4));
 
-    private static void BlockQ45_K(ReadOnlySpan<byte> b, Span<float> y, bool fiveBit)
+    private static void UnpackQ45_K(ReadOnlySpan<byte> b, Span<sbyte> q, Span<float> scale, Span<float> min, bool fiveBit)
     {
         float d = Fp16(b), dmin = Fp16(b[2..]);
         var scales = b.Slice(4, 12);
         var qh = fiveBit ? b.Slice(16, 32) : default;
         var qs = b[(fiveBit ? 48 : 16)..];
-        for (int g = 0; g < 4; g++) // 64 values: sub-blocks 2g (low nibbles) and 2g+1 (high nibbles)
+        for (int j = 0; j < 8; j++)
         {
-            var (sc1, m1) = ScaleMin(scales, 2 * g);
-            var (sc2, m2) = ScaleMin(scales, 2 * g + 1);
-            float d1 = d * sc1, min1 = dmin * m1, d2 = d * sc2, min2 = dmin * m2;
-            var q = qs.Slice(32 * g, 32);
+            var (sc, m) = ScaleMin(scales, j);
+            scale[j] = d * sc;
+            min[j] = dmin * m;
+        }
+        for (int g = 0; g < 4; g++) // 64 values: sub-blocks 2g (low nibbles) and 2g+1 (high nibbles)
             for (int l = 0; l < 32; l++)
             {
-                int lo = q[l] & 0xF, hi = q[l] >> 4;
+                int lo = qs[32 * g + l] & 0xF, hi = qs[32 * g + l] >> 4;
                 if (fiveBit)
                 {
                     if ((qh[l] & (1 << (2 * g))) != 0) lo += 16;
                     if ((qh[l] & (2 << (2 * g))) != 0) hi += 16;
                 }
-                y[64 * g + l] = d1 * lo - min1;
-                y[64 * g + 32 + l] = d2 * hi - min2;
+                q[64 * g + l] = (sbyte)lo;
+                q[64 * g + 32 + l] = (sbyte)hi;
             }
-        }
     }
 
-    private static void BlockQ6_K(ReadOnlySpan<byte> b, Span<float> y)
+    private static void UnpackQ6_K(ReadOnlySpan<byte> b, Span<sbyte> q, Span<float> scale)
     {
         float d = Fp16(b[208..]);
+        for (int j = 0; j < 16; j++) scale[j] = d * (sbyte)b[192 + j]; // one scale per 16 values
         for (int half = 0; half < 2; half++)
         {
             var ql = b.Slice(64 * half, 64);
             var qh = b.Slice(128 + 32 * half, 32);
-            var sc = b.Slice(192 + 8 * half, 8);
-            var o = y.Slice(128 * half, 128);
+            var o = q.Slice(128 * half, 128);
             for (int l = 0; l < 32; l++)
             {
-                int s = l / 16;
-                int q1 = ((ql[l] & 0xF) | ((qh[l] & 3) << 4)) - 32;
-                int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-                int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-                int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-                o[l] = d * (sbyte)sc[s] * q1;
-                o[l + 32] = d * (sbyte)sc[s + 2] * q2;
-                o[l + 64] = d * (sbyte)sc[s + 4] * q3;
-                o[l + 96] = d * (sbyte)sc[s + 6] * q4;
+                o[l] = (sbyte)(((ql[l] & 0xF) | ((qh[l] & 3) << 4)) - 32);
+                o[l + 32] = (sbyte)(((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32);
+                o[l + 64] = (sbyte)(((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32);
+                o[l + 96] = (sbyte)(((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32);
             }
         }
     }
