@@ -28,8 +28,8 @@ internal static unsafe class Dequant
                 for (; i < n; i++) dst[i] = Fp16.ToFloat(((ushort*)p)[i]);
                 break;
             case GgmlType.BF16:
-                if (simd) for (; i + 16 <= n; i += 16) (Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)p + i)) << 16).AsSingle().Store(dst + i);
-                else if (avx2) for (; i + 8 <= n; i += 8) (Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)p + i)).AsUInt32() << 16).AsSingle().Store(dst + i);
+                if (simd) for (; i + 16 <= n; i += 16) RowDot.LoadBf16((ushort*)p + i).Store(dst + i);
+                else if (avx2) for (; i + 8 <= n; i += 8) RowDot.LoadBf16x8((ushort*)p + i).Store(dst + i);
                 for (; i < n; i++) dst[i] = BitConverter.UInt32BitsToSingle((uint)((ushort*)p)[i] << 16);
                 break;
             case GgmlType.Q8_0:

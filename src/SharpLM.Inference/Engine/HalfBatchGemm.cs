@@ -53,7 +53,7 @@ internal static unsafe class HalfBatchGemm
 
     private interface IHalf { static abstract Vector512<float> Load(ushort* p); }
     private struct F16 : IHalf { public static Vector512<float> Load(ushort* p) => Fp16.Load16(p); }
-    private struct Bf16 : IHalf { public static Vector512<float> Load(ushort* p) => (Avx512F.ConvertToVector512UInt32(Vector256.Load(p)) << 16).AsSingle(); }
+    private struct Bf16 : IHalf { public static Vector512<float> Load(ushort* p) => RowDot.LoadBf16(p); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (float, float, float, float) Dot4<T>(ushort* w, float* x, int n) where T : struct, IHalf

@@ -112,10 +112,10 @@ internal static unsafe class RowDot
 
     // ---- BF16 ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> LoadBf16(ushort* p) => (Avx512F.ConvertToVector512UInt32(Vector256.Load(p)) << 16).AsSingle();
+    internal static Vector512<float> LoadBf16(ushort* p) => (Avx512F.ConvertToVector512UInt32(Vector256.Load(p)) << 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LoadBf16x8(ushort* p) => (Avx2.ConvertToVector256Int32(Vector128.Load(p)).AsUInt32() << 16).AsSingle();
+    internal static Vector256<float> LoadBf16x8(ushort* p) => (Avx2.ConvertToVector256Int32(Vector128.Load(p)).AsUInt32() << 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Bf16(ushort* w, float* x, int n, KernelPath path = KernelPath.Best)
