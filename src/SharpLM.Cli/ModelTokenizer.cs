@@ -20,21 +20,30 @@ internal sealed record ModelTokenizer(Func<string, int[]> Encode, Func<int[], st
             var md = GgufVocabReader.Read(modelPath);
             return From(GgufTokenizerLoader.Load(md), md.GetString("tokenizer.chat_template"));
         }
-        string dir = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        string file = Path.Combine(dir, "tokenizer.json");
+        string file = TokenizerJsonPath(modelPath), dir = Path.GetDirectoryName(file)!;
         if (!File.Exists(file)) throw new FileNotFoundException($"no tokenizer beside the model (looked for {file}).", file);
         string json = File.ReadAllText(file);
-        using (var doc = JsonDocument.Parse(json))
-            if (doc.RootElement.TryGetProperty("type", out var t) && t.GetString() == "char")
-            {
-                var ch = CharTokenizer.FromJson(json, file);
-                return new ModelTokenizer(ch.Encode, ids => ch.Decode(ids), null, BuiltInTemplates.Get(ChatFormat.ChatML));
-            }
+        if (IsCharVocabulary(json))
+        {
+            var ch = CharTokenizer.FromJson(json, file);
+            return new ModelTokenizer(ch.Encode, ids => ch.Decode(ids), null, BuiltInTemplates.Get(ChatFormat.ChatML));
+        }
         string? template = null;
         var cfg = Path.Combine(dir, "tokenizer_config.json");
         if (File.Exists(cfg) && JsonDocument.Parse(File.ReadAllText(cfg)).RootElement.TryGetProperty("chat_template", out var ct) && ct.ValueKind == JsonValueKind.String)
             template = ct.GetString();
         return From(TokenizerLoader.Load(dir), template);
+    }
+
+    /// <summary>The tokenizer.json beside the weights of a non-GGUF model (a folder, or the folder of a file).</summary>
+    public static string TokenizerJsonPath(string modelPath) =>
+        Path.Combine(Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "tokenizer.json");
+
+    /// <summary>Whether a tokenizer.json holds SharpLM's character vocabulary (written by pretraining), not a Hugging Face tokenizer.</summary>
+    public static bool IsCharVocabulary(string tokenizerJson)
+    {
+        using var doc = JsonDocument.Parse(tokenizerJson);
+        return doc.RootElement.TryGetProperty("type", out var t) && t.GetString() == "char";
     }
 
     private static ModelTokenizer From(Tokenizer tok, string? chatTemplate)

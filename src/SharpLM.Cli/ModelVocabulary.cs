@@ -21,9 +21,9 @@ internal static class ModelVocabulary
         if (ModelFile.Detect(modelPath) == ModelFileFormat.Gguf) tok = GgufTokenizerLoader.Load(GgufVocabReader.Read(modelPath));
         else
         {
-            string dir = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-            if (!File.Exists(Path.Combine(dir, "tokenizer.json")) || IsCharVocabulary(Path.Combine(dir, "tokenizer.json"))) return null;
-            tok = TokenizerLoader.Load(dir);
+            string file = ModelTokenizer.TokenizerJsonPath(modelPath);
+            if (!File.Exists(file) || ModelTokenizer.IsCharVocabulary(File.ReadAllText(file))) return null;
+            tok = TokenizerLoader.Load(Path.GetDirectoryName(file)!);
         }
         var md = new GgufMetadata(modelPath, 3, 0, GgufVocabWriter.KeyValues(tok));
         var tokens = md.GetStringArray(GgufKeys.Tokens)!;
@@ -33,11 +33,5 @@ internal static class ModelVocabulary
         return new GgufVocabulary(md.RequireString(GgufKeys.Model), tokens, md.GetFloatArray(GgufKeys.Scores) ?? new float[tokens.Length],
             md.GetInt32Array(GgufKeys.TokenType)!, BosId: sp.Bos ?? sp.Eos ?? 0, EosId: sp.Eos ?? 0, UnknownId: sp.Unk ?? 0,
             Merges: md.GetStringArray(GgufKeys.Merges), Pre: md.GetString(GgufKeys.Pre));
-    }
-
-    private static bool IsCharVocabulary(string tokenizerJson)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(tokenizerJson));
-        return doc.RootElement.TryGetProperty("type", out var t) && t.GetString() == "char";
     }
 }
