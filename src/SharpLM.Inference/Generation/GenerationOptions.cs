@@ -26,8 +26,7 @@ public sealed record GenerationOptions
             throw new ArgumentException($"GenerationOptions: prompt of {promptLength} tokens + {MaxNewTokens} new tokens exceeds the context length {contextLength}.");
         foreach (var s in StopTokens)
             if (s < 0 || s >= vocabSize) throw new ArgumentOutOfRangeException(nameof(StopTokens), s, $"GenerationOptions: stop token {s} is outside [0, {vocabSize}).");
-        for (int i = 0; i < StopStrings.Count; i++)
-            if (string.IsNullOrEmpty(StopStrings[i])) throw new ArgumentException($"GenerationOptions: stop string {i} is empty.");
+        TextStreamer.CheckStopStrings(StopStrings, "GenerationOptions");
         if (StopStrings.Count > 0 && Detokenize is null)
             throw new ArgumentException("GenerationOptions: stop strings need Detokenize (the tokenizer's decode) to see the generated text.");
         Sampling.Validate(vocabSize);

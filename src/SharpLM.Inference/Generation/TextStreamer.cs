@@ -27,8 +27,14 @@ public sealed class TextStreamer
     {
         _detokenize = detokenize ?? throw new ArgumentNullException(nameof(detokenize));
         _stops = stopStrings ?? [];
-        for (int i = 0; i < _stops.Count; i++)
-            if (string.IsNullOrEmpty(_stops[i])) throw new ArgumentException($"TextStreamer: stop string {i} is empty.", nameof(stopStrings));
+        CheckStopStrings(_stops, "TextStreamer");
+    }
+
+    /// <summary>Throws when a stop string is empty (it would match at once); <paramref name="owner"/> names the caller in the message.</summary>
+    internal static void CheckStopStrings(IReadOnlyList<string> stops, string owner)
+    {
+        for (int i = 0; i < stops.Count; i++)
+            if (string.IsNullOrEmpty(stops[i])) throw new ArgumentException($"{owner}: stop string {i} is empty.");
     }
 
     /// <summary>True once a stop string has appeared; later tokens are ignored.</summary>
