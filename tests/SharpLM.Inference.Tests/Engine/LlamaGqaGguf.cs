@@ -35,9 +35,11 @@ internal sealed class LlamaGqaGguf : IDisposable
     }
 
     /// <summary>Logits [T, V] of the whole sequence by <paramref name="model"/> (default: the fixture), no cache.</summary>
-    public float[] ReferenceLogits(int[] ids, DecoderModel? model = null)
+    public float[] ReferenceLogits(int[] ids, DecoderModel? model = null) => Logits(model ?? Model, ids);
+
+    /// <summary>Logits [T, V] of the whole sequence by <paramref name="model"/>, no cache.</summary>
+    public static float[] Logits(DecoderModel model, int[] ids)
     {
-        model ??= Model;
         using var scope = TensorScope.Begin();
         using var _ = GradMode.NoGrad();
         model.Eval();
