@@ -40,10 +40,14 @@ internal readonly unsafe struct WeightMatrix
         return new WeightMatrix(t.Type, t.Pointer, t.Shape[0], t.Shape[1]);
     }
 
-    public static bool IsSupported(GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0 || IsKQuant(t);
+    /// <summary>The weight types the engine reads.</summary>
+    public static readonly GgmlType[] SupportedTypes =
+        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K];
 
-    /// <summary>The weight types the engine reads, for error messages.</summary>
-    public const string SupportedList = "F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K";
+    public static bool IsSupported(GgmlType t) => Array.IndexOf(SupportedTypes, t) >= 0;
+
+    /// <summary>The supported types, for error messages.</summary>
+    public static readonly string SupportedList = string.Join(", ", SupportedTypes);
 
     /// <summary>K-quants (256-value super-blocks): read by dequantising rows (RowDot.DequantizedRows), f32 activations.</summary>
     public static bool IsKQuant(GgmlType t) => t is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
