@@ -21,7 +21,7 @@
 // llama.cpp repacks Q4_0 for its CPU kernels); other callers get a per-call panel.
 //   u8·s8 products (vpmaddubsw) need one unsigned side:
 //   - Q4_0: the nibbles q ∈ [0, 15] are the unsigned side and the −8 is added once per block as −8·Σq_x (the
-//     activations' Bias). Pair sums are at most 2·15·127, so eight steps accumulate in int16 without overflow
+//     activations' Sum). Pair sums are at most 2·15·127, so eight steps accumulate in int16 without overflow
 //     and one vpmaddwd per block widens them: about 2.5 instructions per 64 products.
 //   - Q8_0: |w| is the unsigned side and the sign moves to x (a blend with −x); int16 pairs reach 2·127·127,
 //     so every step widens to int32: about 4.5 instructions per 64 products.

@@ -35,7 +35,7 @@ internal static unsafe partial class QuantGemm
     {
         if (!Nibbles<TKind>()) return acc;
         var widened = Avx2.MultiplyAddAdjacent(acc.AsInt16(), Vector256<short>.One);
-        return typeof(TKind) == typeof(NibbleWeights) ? widened + Vector256.Create(x.Bias[b * 8]) : widened;
+        return typeof(TKind) == typeof(NibbleWeights) ? widened + Vector256.Create(-8 * x.Sum[b]) : widened;
     }
 
     /// <summary>(aLo, aHi) += the 16 rows' integer dots (lo, hi) scaled by scale vector <paramref name="slot"/>·d_x, minus mins for Q4_K/Q5_K.</summary>
@@ -49,7 +49,7 @@ internal static unsafe partial class QuantGemm
         aHi = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Finish256<TKind>(hi, x, b)), Vector256.Load(s + 8) * d, aHi);
         if (HasMins<TKind>())
         {
-            var m = Vector256.Create(x.D[b] * (x.Bias[b * 8] / 8)); // −d_x·Σq_x
+            var m = Vector256.Create(x.D[b] * -x.Sum[b]); // −d_x·Σq_x
             aLo = Fma.MultiplyAdd(Vector256.Load(scales + Lanes), m, aLo);
             aHi = Fma.MultiplyAdd(Vector256.Load(scales + Lanes + 8), m, aHi);
         }

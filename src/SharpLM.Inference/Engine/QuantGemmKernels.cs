@@ -62,7 +62,7 @@ internal static unsafe partial class QuantGemm
     {
         if (!Nibbles<TKind>()) return acc;
         var widened = Avx512BW.MultiplyAddAdjacent(acc.AsInt16(), Vector512<short>.One);
-        return typeof(TKind) == typeof(NibbleWeights) ? widened + Vector512.Create(x.Bias[b * 8]) : widened;
+        return typeof(TKind) == typeof(NibbleWeights) ? widened + Vector512.Create(-8 * x.Sum[b]) : widened;
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ internal static unsafe partial class QuantGemm
         float* dw = (float*)(pb + StepsOf<TKind>() * StepBytes) + slot * Lanes;
         acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Finish<TKind>(dot, x, b)), Vector512.Load(dw) * x.D[b], acc);
         if (HasMins<TKind>())
-            acc = Avx512F.FusedMultiplyAdd(Vector512.Load(dw + Lanes), Vector512.Create(x.D[b] * (x.Bias[b * 8] / 8)), acc);
+            acc = Avx512F.FusedMultiplyAdd(Vector512.Load(dw + Lanes), Vector512.Create(x.D[b] * -x.Sum[b]), acc);
         return acc;
     }
 

@@ -1,12 +1,11 @@
 // QuantizedActivations: f32 activation rows quantised once per matmul to ggml Q8_0 blocks exactly as ggml's
 // SIMD quantize_row_q8_0 does (32 values, q = round-to-nearest-even(x·127/amax), d = amax/127 stored as fp16 —
-// the fp16 rounding of d is kept so results track llama.cpp's) so that Q8_0 and Q4_0
-// weights are dotted with int8 arithmetic. Per row, blocks are grouped in pairs (64 values = one Vector512):
-//   Qs   [pairs·64] int8   quantised values (a missing odd block is zero)
-//   D    [blocks]   f32    block scales
-//   Dl   [pairs·16] f32    the pair's scales spread over the int32 lanes of a pair: lanes 0–7 = d[2p], 8–15 = d[2p+1]
-//   Bias [pairs·16] int32  lane 0 = −8·Σq of block 2p, lane 8 = −8·Σq of block 2p+1, others 0 — Q4_0 stores
-//                          q' = q+8 unsigned, so Σ(q'−8)·x = Σq'·x − 8·Σx, added per block before scaling
+// the fp16 rounding of d is kept so results track llama.cpp's) so that quantised weights are dotted with int8
+// arithmetic. Per row:
+//   Qs  [blocks·32] int8   quantised values
+//   D   [blocks]    f32    block scales
+//   Sum [blocks]    int32  Σq of the block — the int8 kernels need it where the weights carry an offset: Q4_0
+//                          (nibbles q' = q + 8, so Σ(q'−8)·x = Σq'·x − 8·Σx) and the K-quants' mins
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -15,12 +14,11 @@ using System.Runtime.CompilerServices;
 namespace SharpLM.Inference.Engine;
 
 /// <summary>One quantised activation row (pointers into a <see cref="QuantizedActivations"/> buffer).</summary>
-internal readonly unsafe struct QRow(sbyte* qs, float* d, float* dl, int* bias)
+internal readonly unsafe struct QRow(sbyte* qs, float* d, int* sum)
 {
     public readonly sbyte* Qs = qs;
     public readonly float* D = d;
-    public readonly float* Dl = dl;
-    public readonly int* Bias = bias;
+    public readonly int* Sum = sum;
 }
 
 /// <summary>A reusable buffer of up to <see cref="Capacity"/> quantised rows of length <see cref="Cols"/>.</summary>
@@ -29,8 +27,9 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     public int Cols { get; }
     public int Capacity { get; private set; }
     public int Blocks => Cols / 32;
-    private int Pairs => (Blocks + 1) / 2;
-    private long RowBytes => Pairs * 64L * 3 + ((Pairs * 8L + 63) & ~63L); // Qs, Dl, Bias, D (2 per pair), 64-aligned
+    private long QsBytes => (Blocks * 32L + 63) & ~63L;           // each array 64-byte aligned
+    private long ScalarBytes => (Blocks * 4L + 63) & ~63L;
+    private long RowBytes => QsBytes + 2 * ScalarBytes;             // Qs, D, Sum
     private byte* _mem;
 
     public QuantizedActivations(int cols, int rows)
@@ -53,10 +52,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     public QRow Row(int r)
     {
         byte* p = _mem + r * RowBytes;
-        sbyte* qs = (sbyte*)p; p += Pairs * 64L;
-        float* dl = (float*)p; p += Pairs * 64L;
-        int* bias = (int*)p; p += Pairs * 64L;
-        return new QRow(qs, (float*)p, dl, bias);
+        return new QRow((sbyte*)p, (float*)(p + QsBytes), (int*)(p + QsBytes + ScalarBytes));
     }
 
     /// <summary>Quantises <paramref name="rows"/> rows of <paramref name="x"/> (row stride <see cref="Cols"/>).</summary>
@@ -109,11 +105,6 @@ internal sealed unsafe class QuantizedActivations : IDisposable
                 Finish(o, b, d, sum);
             }
         }
-        if ((blocks & 1) == 1) // pad the last pair with a zero block
-        {
-            new Span<sbyte>(o.Qs + blocks * 32, 32).Clear();
-            Finish(o, blocks, 0, 0);
-        }
     }
 
     private static float HMax(Vector512<float> m)
@@ -126,10 +117,7 @@ internal sealed unsafe class QuantizedActivations : IDisposable
     private static void Finish(QRow o, int b, float d, int sum)
     {
         o.D[b] = d;
-        float* dl = o.Dl + b * 8;
-        int* bias = o.Bias + b * 8;
-        for (int j = 0; j < 8; j++) { dl[j] = d; bias[j] = 0; }
-        bias[0] = -8 * sum;
+        o.Sum[b] = sum;
     }
 
     public void Dispose()

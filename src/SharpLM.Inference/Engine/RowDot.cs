@@ -1,13 +1,11 @@
 // RowDot: dot products of one stored weight row with an activation row, dequantising in registers.
-//   F32 / F16 / BF16 rows × f32 activations: four Vector512 FMA chains (F16 via Fp16.Load16, BF16 by a
-//   16-bit shift); Q8_0 / Q4_0 rows × Q8_0-quantised activations (QuantizedActivations): two 32-value
-//   blocks per Vector512, int8 products summed to int32 with Avx512BW.MultiplyAddAdjacent (u8·s8 → s16 pairs,
-//   then s16·1 → s32; .NET exposes no 512-bit VNNI), scaled by d_w·d_x per lane in f32. Q8_0 weights are
-//   signed, so |w| is multiplied with sign(w)·x; Q4_0 nibbles are used unsigned (q+8) with the −8·Σx bias.
-// Without AVX-512 (most client CPUs) each kernel has an AVX2+FMA twin on Vector256: one 32-value block per
-// vector, the Q8_0/Q4_0 sign trick with vpsignb (Avx2.Sign), Q4_0 weights as q−8. Every kernel has a scalar
-// twin (the fallback and the tests' second opinion). CI runs the engine tests a second time with
-// DOTNET_EnableAVX512F=0 so the AVX2 twins are checked on the AVX-512 CI machine.
+//   F32 / F16 / BF16 rows × f32 activations: four Vector512 FMA chains (F16 via Fp16.LoadScaled16, BF16 by a
+//   16-bit shift), or their AVX2+FMA twins on Vector256 where AVX-512 is absent (most client CPUs).
+//   Q8_0 / Q4_0 rows × Q8_0-quantised activations: the scalar reference only — wherever AVX2 or AVX-512 is
+//   present the engine packs these weights and runs QuantGemm's kernels instead.
+//   K-quant rows: dequantised to f32 (Dequant.Row), then the F32 dot.
+// Every vector kernel has a scalar twin (the fallback and the tests' second opinion). CI runs the engine tests
+// a second time with DOTNET_EnableAVX512=0 so the AVX2 twins are checked on the AVX-512 CI machine.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -148,42 +146,14 @@ internal static unsafe class RowDot
         return s;
     }
 
-    // ---- Q8_0: 34-byte blocks (fp16 d, int8 q[32]) ----
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Q8_0(byte* w, QRow a, int blocks, KernelPath path = KernelPath.Best)
+    // ---- Q8_0 / Q4_0 unpacked: the scalar reference (the engine packs these types for QuantGemm's kernels
+    // wherever AVX2 or AVX-512 is present, so only CPUs without either, and the tests, run these) ----
+
+    /// <summary>Q8_0 row (34-byte blocks: fp16 d, int8 q[32]) · quantised activations.</summary>
+    public static float Q8_0(byte* w, QRow a, int blocks)
     {
-        int b = 0;
         float s = 0;
-        if (Use512(path))
-        {
-            var acc = Vector512<float>.Zero;
-            var ones = Vector512.Create((short)1);
-            for (; b + 2 <= blocks; b += 2)
-            {
-                byte* p0 = w + b * 34, p1 = p0 + 34;
-                var wq = Vector512.Create(Vector256.Load((sbyte*)(p0 + 2)), Vector256.Load((sbyte*)(p1 + 2)));
-                var x = Vector512.Load(a.Qs + b * 32);
-                var xs = Vector512.ConditionalSelect(Vector512.LessThan(wq, Vector512<sbyte>.Zero), -x, x);
-                var p16 = Avx512BW.MultiplyAddAdjacent(Vector512.Abs(wq).AsByte(), xs);
-                var p32 = Avx512BW.MultiplyAddAdjacent(p16, ones);
-                var dw = Vector512.Create(Vector256.Create(Fp16.Table[*(ushort*)p0]), Vector256.Create(Fp16.Table[*(ushort*)p1]));
-                acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(a.Dl + b * 8), acc);
-            }
-            s = Vector512.Sum(acc);
-        }
-        else if (Use256(path))
-        {
-            var acc = Vector256<float>.Zero;
-            for (; b < blocks; b++)
-            {
-                byte* p = w + b * 34;
-                var wq = Vector256.Load((sbyte*)(p + 2));
-                acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SignedDot32(wq, Vector256.Load(a.Qs + b * 32))),
-                                      Vector256.Create(Fp16.Table[*(ushort*)p] * a.D[b]), acc);
-            }
-            s = Vector256.Sum(acc);
-        }
-        for (; b < blocks; b++)
+        for (int b = 0; b < blocks; b++)
         {
             byte* p = w + b * 34;
             sbyte* q = (sbyte*)(p + 2), x = a.Qs + b * 32;
@@ -194,44 +164,11 @@ internal static unsafe class RowDot
         return s;
     }
 
-    // ---- Q4_0: 18-byte blocks (fp16 d, u8 qs[16]: low nibble = element j, high = element j+16; value q−8) ----
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Q4_0(byte* w, QRow a, int blocks, KernelPath path = KernelPath.Best)
+    /// <summary>Q4_0 row (18-byte blocks: fp16 d, u8 qs[16]: low nibble = element j, high = element j+16; value q−8) · quantised activations.</summary>
+    public static float Q4_0(byte* w, QRow a, int blocks)
     {
-        int b = 0;
         float s = 0;
-        if (Use512(path))
-        {
-            var acc = Vector512<float>.Zero;
-            var ones = Vector512.Create((short)1);
-            var mask = Vector256.Create((byte)0x0F);
-            var order = Vector512.Create(0L, 1, 4, 5, 2, 3, 6, 7); // [lo0 lo1 hi0 hi1] → [lo0 hi0 lo1 hi1]
-            for (; b + 2 <= blocks; b += 2)
-            {
-                byte* p0 = w + b * 18, p1 = p0 + 18;
-                var nn = Vector256.Create(Vector128.Load(p0 + 2), Vector128.Load(p1 + 2));
-                var lo = nn & mask;
-                var hi = Vector256.ShiftRightLogical(nn.AsUInt16(), 4).AsByte() & mask;
-                var q = Avx512F.PermuteVar8x64(Vector512.Create(lo, hi).AsInt64(), order).AsByte();
-                var p16 = Avx512BW.MultiplyAddAdjacent(q, Vector512.Load(a.Qs + b * 32));
-                var p32 = Avx512BW.MultiplyAddAdjacent(p16, ones) + Vector512.Load(a.Bias + b * 8);
-                var dw = Vector512.Create(Vector256.Create(Fp16.Table[*(ushort*)p0]), Vector256.Create(Fp16.Table[*(ushort*)p1]));
-                acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p32), dw * Vector512.Load(a.Dl + b * 8), acc);
-            }
-            s = Vector512.Sum(acc);
-        }
-        else if (Use256(path))
-        {
-            var acc = Vector256<float>.Zero;
-            for (; b < blocks; b++)
-            {
-                byte* p = w + b * 18;
-                acc = Fma.MultiplyAdd(Avx.ConvertToVector256Single(SignedDot32(Q4Block(p + 2), Vector256.Load(a.Qs + b * 32))),
-                                      Vector256.Create(Fp16.Table[*(ushort*)p] * a.D[b]), acc);
-            }
-            s = Vector256.Sum(acc);
-        }
-        for (; b < blocks; b++)
+        for (int b = 0; b < blocks; b++)
         {
             byte* p = w + b * 18;
             sbyte* x = a.Qs + b * 32;
@@ -241,11 +178,6 @@ internal static unsafe class RowDot
         }
         return s;
     }
-
-    /// <summary>Σ w·x of 32 int8 pairs as eight int32 partial sums: |w| (unsigned) times sign(w)·x, so no int16 pair saturates.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<int> SignedDot32(Vector256<sbyte> w, Vector256<sbyte> x)
-        => Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Avx2.Abs(w), Avx2.Sign(x, w)), Vector256<short>.One);
 
     /// <summary>The 32 values q−8 of a Q4_0 block's 16 nibble bytes, in element order (low nibbles 0–15, high 16–31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
