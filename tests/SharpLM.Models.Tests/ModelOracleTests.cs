@@ -50,6 +50,7 @@ public class ModelOracleTests(ITestOutputHelper log)
     [Theory]
     [InlineData("gpt2")]
     [InlineData("llama_gqa")]
+    [InlineData("llama_rope_params")]
     [InlineData("qwen2_mqa")]
     [InlineData("baichuan_alibi")]
     public void DecoderFamilyMatchesPyTorch(string name)
@@ -79,6 +80,7 @@ public class KvCacheTests
 {
     [Theory]
     [InlineData("llama_gqa")]
+    [InlineData("llama_rope_params")]
     [InlineData("gpt2")]
     [InlineData("baichuan_alibi")]
     public void IncrementalDecodingWithTheCacheEqualsTheFullForwardAndPyTorch(string name)

@@ -69,6 +69,16 @@ def gpt2_forward(p, c, ids):
     return x @ p["transformer.wte.weight"].t()  # tied head
 
 
+def rope_settings(c):
+    """(theta, linear factor) from either config form: transformers <= 4 top-level rope_theta/rope_scaling,
+    transformers 5 rope_parameters {rope_type, rope_theta, factor}."""
+    rp = c.get("rope_parameters") or c.get("rope_scaling") or {}
+    theta = rp.get("rope_theta", c.get("rope_theta", 10000.0))
+    kind = rp.get("rope_type", rp.get("type", "default"))
+    assert kind in ("default", "linear"), kind
+    return theta, (rp["factor"] if kind == "linear" else 1.0)
+
+
 def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=False):
     d, h = c["hidden_size"], c["num_attention_heads"]
     kvh = c.get("num_key_value_heads", h)
@@ -95,8 +105,9 @@ def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=F
         k = k.view(B, T, kvh, hd).transpose(1, 2)
         v = v.view(B, T, kvh, hd).transpose(1, 2)
         if not alibi:
-            q = mf.rope_halves(q, pos, c.get("rope_theta", 10000.0))
-            k = mf.rope_halves(k, pos, c.get("rope_theta", 10000.0))
+            theta, factor = rope_settings(c)
+            q = mf.rope_halves(q, pos / factor, theta)
+            k = mf.rope_halves(k, pos / factor, theta)
         if kv_half:  # an fp16 KV cache: keys (after RoPE) and values rounded to fp16 where they are stored
             k, v = k.to(torch.float16).to(k.dtype), v.to(torch.float16).to(v.dtype)
         y = mf.attention(q, k, v, 1.0 / math.sqrt(hd), causal=True, alibi_slopes=slopes)
@@ -364,6 +375,12 @@ def main():
              "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 48,
              "max_position_embeddings": 32, "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "tie_word_embeddings": False}
     write_case("llama_gqa", llama, llama_shapes(llama), llama_forward)
+
+    # The transformers 5 form: RoPE settings only inside rope_parameters (theta 500000, linear factor 4).
+    llama5 = {k: v for k, v in llama.items() if k != "rope_theta"}
+    llama5["rope_parameters"] = {"rope_theta": 500000.0, "rope_type": "linear", "factor": 4.0}
+    llama5["transformers_version"] = "5.0.0"
+    write_case("llama_rope_params", llama5, llama_shapes(llama5), llama_forward)
 
     qwen = {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 64, "hidden_size": 32,
             "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 1, "intermediate_size": 48,

@@ -1,0 +1,52 @@
+// DecoderFamilies: the one registry of decoder families. Each entry names the Hugging Face architectures and
+// model types a family reads, its config.json mapping both ways (Families/<Family>/*HfConfig.cs), and its
+// weight-name table. HfConfig, HfConfigWriter and ModelFile look families up here instead of switching on them;
+// adding a family is a folder plus one line below (docs/add-a-family.md).
+using System.Text.Json.Nodes;
+using SharpLM.Models.Families.Baichuan;
+using SharpLM.Models.Families.Gpt2;
+using SharpLM.Models.Families.Hf;
+using SharpLM.Models.Families.Llama;
+using SharpLM.Models.Families.Qwen2;
+using SharpLM.Models.Transformer;
+
+namespace SharpLM.Models.Families;
+
+/// <summary>What is true of one decoder family.</summary>
+/// <param name="Name">Short name, e.g. "llama".</param>
+/// <param name="Family">The weight-name family its configs carry.</param>
+/// <param name="HfArchitectures">config.json "architectures" values (and "model_type" values) it maps.</param>
+/// <param name="FromHf">config.json → DecoderConfig; must read or refuse every key that changes the numbers.</param>
+/// <param name="ToHf">DecoderConfig → config.json.</param>
+/// <param name="Writes">Whether this entry is the one that writes a given config (first match wins).</param>
+public sealed record DecoderFamily(
+    string Name, ModelFamily Family, IReadOnlyList<string> HfArchitectures,
+    Func<HfConfigReader, DecoderConfig> FromHf, Func<DecoderConfig, JsonObject> ToHf, Func<DecoderConfig, bool> Writes)
+{
+    /// <summary>Hugging Face parameter names of the family.</summary>
+    public DecoderNames Names => DecoderNames.For(Family);
+}
+
+/// <summary>The registry of decoder families.</summary>
+public static class DecoderFamilies
+{
+    public static readonly IReadOnlyList<DecoderFamily> All =
+    [
+        new("gpt2", ModelFamily.Gpt2, ["GPT2LMHeadModel", "gpt2"], Gpt2HfConfig.FromHf, Gpt2HfConfig.ToHf, c => c.Family == ModelFamily.Gpt2),
+        new("qwen2", ModelFamily.Llama, ["Qwen2ForCausalLM", "qwen2"], Qwen2HfConfig.FromHf, Qwen2HfConfig.ToHf, c => c.Family == ModelFamily.Llama && c.QkvBias),
+        new("llama", ModelFamily.Llama, ["LlamaForCausalLM", "MistralForCausalLM", "llama", "mistral"],
+            r => LlamaHfConfig.FromHf(r), c => LlamaHfConfig.ToHf(c, "LlamaForCausalLM", "llama"), c => c.Family == ModelFamily.Llama),
+        new("baichuan", ModelFamily.Baichuan, ["BaichuanForCausalLM", "baichuan"], BaichuanHfConfig.FromHf, BaichuanHfConfig.ToHf, c => c.Family == ModelFamily.Baichuan),
+    ];
+
+    /// <summary>The family that maps <paramref name="architecture"/> (case-insensitive), or null.</summary>
+    public static DecoderFamily? ForHfArchitecture(string architecture) =>
+        All.FirstOrDefault(f => f.HfArchitectures.Contains(architecture, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The family that writes <paramref name="c"/>.</summary>
+    public static DecoderFamily For(DecoderConfig c) =>
+        All.FirstOrDefault(f => f.Writes(c)) ?? throw new ArgumentOutOfRangeException(nameof(c), c.Family, "no registered family writes this config");
+
+    /// <summary>"GPT2LMHeadModel, Qwen2ForCausalLM, …" for error messages.</summary>
+    public static string KnownArchitectures => string.Join(", ", All.SelectMany(f => f.HfArchitectures).Where(a => a.Contains("For") || a.Contains("Model")));
+}

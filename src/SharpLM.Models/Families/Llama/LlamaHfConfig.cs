@@ -1,0 +1,50 @@
+// LlamaHfConfig: LlamaForCausalLM / MistralForCausalLM config.json ↔ DecoderConfig (RMSNorm, SwiGLU, RoPE in
+// the halves layout, GQA). Every key of transformers' LlamaConfig/MistralConfig is either mapped or refused
+// when its value would change the numbers (hidden_act other than silu, mlp_bias, head_dim ≠ hidden/heads,
+// an active sliding window, RoPE rules other than default/linear).
+using System.Text.Json.Nodes;
+using SharpLM.Models.Families.Hf;
+using SharpLM.Models.Transformer;
+
+namespace SharpLM.Models.Families.Llama;
+
+/// <summary>HF config mapping of the LLaMA family (LLaMA 1/2, Mistral; Qwen2 reuses it with q/k/v biases).</summary>
+public static class LlamaHfConfig
+{
+    public static DecoderConfig FromHf(HfConfigReader r, bool qkvBias = false)
+    {
+        int dim = r.Int("hidden_size"), heads = r.Int("num_attention_heads");
+        var rope = HfRope.Read(r);
+        string act = r.String("hidden_act", "silu");
+        if (act != "silu") throw r.Unsupported("hidden_act", $"'{act}'", "'silu' (SwiGLU)");
+        if (r.Bool("mlp_bias", false)) throw r.Unsupported("mlp_bias", "true", "false");
+        if (r.IntOrNull("head_dim") is int hd && hd * heads != dim)
+            throw r.Unsupported("head_dim", hd.ToString(), $"hidden_size/num_attention_heads = {dim / heads}");
+        int maxPositions = r.Int("max_position_embeddings", 2048);
+        HfSlidingWindow.Check(r, maxPositions, enabledByDefault: !qkvBias);
+        r.Accept("pretraining_tp", "attention_dropout"); // pretraining_tp splits the same matmul into slices
+        return (DecoderPresets.Llama2_7B with
+        {
+            VocabSize = r.Int("vocab_size"), Dim = dim, Layers = r.Int("num_hidden_layers"), Heads = heads,
+            KvHeads = r.Int("num_key_value_heads", heads), FfnDim = r.Int("intermediate_size"),
+            MaxPositions = maxPositions, NormEps = r.Float("rms_norm_eps", 1e-6f),
+            RopeTheta = rope.Theta, RopeScaling = rope.LinearFactor,
+            QkvBias = qkvBias | r.Bool("attention_bias", false), ProjBias = false,
+            TiedEmbeddings = r.Bool("tie_word_embeddings", false),
+        }).Validate();
+    }
+
+    public static JsonObject ToHf(DecoderConfig c, string architecture, string modelType)
+    {
+        var j = new JsonObject
+        {
+            ["architectures"] = new JsonArray(architecture), ["model_type"] = modelType,
+            ["vocab_size"] = c.VocabSize, ["hidden_size"] = c.Dim, ["num_hidden_layers"] = c.Layers,
+            ["num_attention_heads"] = c.Heads, ["num_key_value_heads"] = c.KvHeads, ["intermediate_size"] = c.FfnDim,
+            ["max_position_embeddings"] = c.MaxPositions, ["rms_norm_eps"] = c.NormEps, ["rope_theta"] = c.RopeTheta,
+            ["tie_word_embeddings"] = c.TiedEmbeddings, ["hidden_act"] = "silu",
+        };
+        if (c.RopeScaling != 1f) j["rope_scaling"] = new JsonObject { ["type"] = "linear", ["factor"] = c.RopeScaling };
+        return j;
+    }
+}
