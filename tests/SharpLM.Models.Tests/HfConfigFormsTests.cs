@@ -109,3 +109,34 @@ public class HfConfigFormsTests
         Assert.Equal(4f, c.RopeScaling);
     }
 }
+
+public class RopeSettingsInFilesTests
+{
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    [Fact]
+    public void GgufKeepsRopeBaseAndLinearScalingAndLlama2cRefusesThem()
+    {
+        using var model = SharpLM.Models.Checkpoints.ModelFile.Load(Fixture("llama_rope_params"));
+        var dir = Path.Combine(Path.GetTempPath(), "sharplm-rope-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string gguf = Path.Combine(dir, "m.gguf");
+            SharpLM.Models.Checkpoints.ModelFile.Save(model, gguf, SharpLM.Models.Checkpoints.ModelFileFormat.Gguf);
+            using (var g = SharpLM.Models.Formats.Gguf.GgufFile.Open(gguf))
+            {
+                Assert.Equal(500000.0, g.GetDouble("llama.rope.freq_base"));
+                Assert.Equal("linear", g.GetString("llama.rope.scaling.type"));
+                Assert.Equal(4.0, g.GetDouble("llama.rope.scaling.factor"));
+            }
+            using var back = SharpLM.Models.Checkpoints.ModelFile.Load(gguf);
+            Assert.Equal(500000f, back.Config.RopeTheta);
+            Assert.Equal(4f, back.Config.RopeScaling);
+            var e = Assert.Throws<NotSupportedException>(() => SharpLM.Models.Checkpoints.ModelFile.Save(model, Path.Combine(dir, "m.bin"), SharpLM.Models.Checkpoints.ModelFileFormat.Llama2c));
+            Assert.Contains("θ", e.Message);
+            Assert.False(File.Exists(Path.Combine(dir, "m.bin")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

@@ -21,17 +21,18 @@ internal static unsafe class CachedAttention
         public bool Half;              // cache values are f16 (else f32)
         public int Heads, Group, HeadDim;
         public float Scale;
+        public float* Alibi;           // [heads] slopes, or null: score += slope·(p − pos)
     }
 
     [ThreadStatic] private static float[]? _scores;
 
     /// <summary>Attention of <paramref name="rows"/> query rows; row t reads caches k[t]/v[t] up to position positions[t].</summary>
-    public static void Run(float* q, float* output, int rows, int heads, int kvHeads, int headDim, byte** k, byte** v, int* positions, long kvStride, bool half)
+    public static void Run(float* q, float* output, int rows, int heads, int kvHeads, int headDim, byte** k, byte** v, int* positions, long kvStride, bool half, float* alibi = null)
     {
         var job = new Job
         {
             Q = q, Out = output, K = k, V = v, Pos = positions, KvStride = kvStride, Half = half, Heads = heads, Group = heads / kvHeads,
-            HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
+            HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim), Alibi = alibi,
         };
         WorkerPool.Shared.For(rows * heads, &Item, &job);
     }
@@ -55,6 +56,7 @@ internal static unsafe class CachedAttention
             {
                 byte* kp = k + (long)p * hd * eb;
                 float d = (j->Half ? DotHalf(q, (ushort*)kp, hd) : Dot(q, (float*)kp, hd)) * j->Scale;
+                if (j->Alibi != null) d += j->Alibi[h] * (p - (len - 1));
                 s[p] = d;
                 if (d > max) max = d;
             }

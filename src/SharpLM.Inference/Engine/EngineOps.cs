@@ -41,8 +41,8 @@ internal static unsafe class EngineOps
         }
     }
 
-    /// <summary>cos/sin table [positions, headDim/2] for RoPE.</summary>
-    public static (float[] Cos, float[] Sin) RopeTable(int positions, int headDim, float theta)
+    /// <summary>cos/sin table [positions, headDim/2] for RoPE; linear scaling divides positions by <paramref name="linearFactor"/>.</summary>
+    public static (float[] Cos, float[] Sin) RopeTable(int positions, int headDim, float theta, float linearFactor = 1f)
     {
         int half = headDim / 2;
         var cos = new float[(long)positions * half];
@@ -50,7 +50,7 @@ internal static unsafe class EngineOps
         for (int p = 0; p < positions; p++)
             for (int i = 0; i < half; i++)
             {
-                double ang = p * Math.Pow(theta, -2.0 * i / headDim);
+                double ang = p / (double)linearFactor * Math.Pow(theta, -2.0 * i / headDim);
                 cos[p * half + i] = (float)Math.Cos(ang);
                 sin[p * half + i] = (float)Math.Sin(ang);
             }
@@ -76,6 +76,34 @@ internal static unsafe class EngineOps
                 }
             }
         }
+    }
+
+    /// <summary>Rotates rows x[t, heads·headDim] at positions start+t in the HF halves layout (dims i and i + d/2 pair), in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RopeHalves(float* x, int tokens, int heads, int headDim, int start, float* cos, float* sin)
+    {
+        int half = headDim / 2;
+        for (int t = 0; t < tokens; t++)
+        {
+            float* c = cos + (long)(start + t) * half, s = sin + (long)(start + t) * half;
+            for (int h = 0; h < heads; h++)
+            {
+                float* v = x + ((long)t * heads + h) * headDim;
+                for (int i = 0; i < half; i++)
+                {
+                    float x0 = v[i], x1 = v[i + half];
+                    v[i] = x0 * c[i] - x1 * s[i];
+                    v[i + half] = x0 * s[i] + x1 * c[i];
+                }
+            }
+        }
+    }
+
+    /// <summary>ALiBi slopes of <paramref name="heads"/> heads (Press et al. 2022; non-powers of two as in Baichuan/BLOOM), the values Ops.AlibiSlopes gives.</summary>
+    public static float[] AlibiSlopes(int heads)
+    {
+        using var t = SharpLM.Tensors.Ops.AlibiSlopes(heads);
+        return t.ToArray();
     }
 
     /// <summary>g = silu(g) · u over n values.</summary>

@@ -1,20 +1,21 @@
-// LlamaEngine: a GGUF-native LLaMA inference engine. Every 2-D weight stays in its stored type (F32, F16,
-// BF16, Q8_0, Q4_0) inside the memory-mapped file; only the norm vectors are copied (to f32). q/k rows are
-// in llama.cpp's interleaved-pairs RoPE layout, so RoPE runs in the pairs layout on the file's rows.
-// Per block (llama.cpp llm_build_llama):
-//   xn = rmsnorm(x)·attn_norm; q,k,v = xn·Wqᵀ, xn·Wkᵀ, xn·Wvᵀ; rope(q,k); cache ← k,v
-//   x += attention(q, cache)·Woᵀ;  xn = rmsnorm(x)·ffn_norm;  x += (silu(xn·Wgᵀ) ∘ xn·Wuᵀ)·Wdᵀ
-// then logits = rmsnorm(x_last)·output_norm · Wheadᵀ (output.weight, or the embedding when tied).
+// LlamaEngine: the inference engine for every pre-norm decoder a DecoderConfig describes. Its weights
+// (EngineWeights) come from a GGUF file — every 2-D weight stays in its stored type (F32, F16, BF16, Q8_0,
+// Q4_0, K-quants) inside the memory map, q/k rows in llama.cpp's interleaved-pairs RoPE layout — or from a
+// DecoderModel in memory (f32, HF halves layout). Per block (llama.cpp llm_build_llama / llm_build_gpt2):
+//   xn = norm(x)·attn_norm (+b); q,k,v = xn·Wᵀ (+b); rope(q,k) | ALiBi bias; cache ← k,v
+//   x += attention(q, cache)·Woᵀ (+b);  xn = norm(x)·ffn_norm (+b);
+//   x += (silu(xn·Wgᵀ) ∘ xn·Wuᵀ)·Wdᵀ  or  act(xn·Wuᵀ + b)·Wdᵀ + b   (SwiGLU or GELU/ReLU MLP)
+// with learned position rows added to the embedding when the config has them; then
+// logits = norm(x)·output_norm · Wheadᵀ (the embedding when tied), for the last row of each chunk or every row.
 // The engine holds MaxSequences KV-cache slots. ForwardBatch concatenates the tokens of several sequences
 // (one chunk per slot) into one activation matrix, so each projection streams the weights once for all of
 // them: one row runs fused GEMV kernels (Matmul.Gemv), several rows GEMM (Matmul.Gemm), in passes of at
 // most MaxBatch rows. Only RoPE, the cache store and attention look at which sequence a row belongs to.
 // Forward (ICausalLm) is the one-chunk case on slot 0. CopySlot forks a slot's cached prefix into another (beam search).
-using System.Runtime.InteropServices;
-using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
 using SharpLM.Models.Formats.Gguf;
+using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;
+using SharpLM.Tensors.Cpu;
 
 namespace SharpLM.Inference.Engine;
 
@@ -24,23 +25,15 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     /// <summary>Most rows (tokens of all chunks) run through one GEMM pass (larger batches are split).</summary>
     public const int MaxBatch = 256;
 
-    private sealed class Layer
-    {
-        public float* AttnNorm, FfnNorm;
-        public WeightMatrix Q, K, V, O, Gate, Up, Down;
-    }
-
-    private readonly GgufFile _file;
-    private readonly bool _ownsFile;
-    private readonly Layer[] _layers;
+    private readonly EngineWeights _w;
+    private readonly EngineLayer[] _layers;
     private readonly WeightMatrix _embed, _head;
-    private readonly float* _outNorm;
+    private readonly float* _alibi;           // [Heads] ALiBi slopes, or null
     private readonly SlotKvCache[] _caches;   // one per slot
     private readonly int[] _lengths;         // cached positions per slot
     private readonly Matmul _matmul = new();
     private readonly QuantizedActivations? _qDim, _qFfn;
     private readonly float[] _cos, _sin;
-    private readonly List<nint> _allocations = [];
     private float* _x, _xn, _q, _k, _v, _att, _tmp, _gate, _up;
     private float* _last, _lastNorm;          // [MaxSequences, C]: residual / normed last row of each chunk
     private byte** _rowK, _rowV;             // [MaxBatch]: the row's slot cache (kv head 0) in the current layer
@@ -50,7 +43,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     private readonly record struct Segment(int Slot, int Position, int Row, int Count, int EndsChunk);
     private bool _disposed;
 
-    /// <summary>Model hyper-parameters read from the GGUF metadata.</summary>
+    /// <summary>Model hyper-parameters (from the GGUF metadata or the in-memory model).</summary>
     public DecoderConfig Config { get; }
 
     public int VocabSize => Config.VocabSize;
@@ -87,38 +80,40 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         catch { f.Dispose(); throw; }
     }
 
+    /// <summary>
+    /// An engine over the parameters of <paramref name="model"/> (copied once; later changes to the model are
+    /// not seen): the fast path for perplexity, eval scoring and rollouts of a model held in memory.
+    /// </summary>
+    public static LlamaEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    {
+        var w = ModelEngineWeights.From(model);
+        try { return new LlamaEngine(w, contextLength, maxSequences, kvType); }
+        catch { w.Dispose(); throw; }
+    }
+
     public LlamaEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+        : this(GgufEngineWeights.Load(file, ownsFile), contextLength, maxSequences, kvType) { }
+
+    private LlamaEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType)
     {
         KvType = kvType;
         if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "LlamaEngine: maxSequences must be at least 1.");
-        _file = file; _ownsFile = ownsFile;
-        var arch = file.TryGet(GgufKeys.GeneralArchitecture)?.AsString() ?? "llama";
-        if (arch != "llama")
-            throw new NotSupportedException($"LlamaEngine: {file.Path} is a '{arch}' model; only 'llama' is supported.");
-        Config = ModelFile.ConfigFromGguf(file);
+        _w = weights;
+        Config = weights.Config;
         var c = Config;
+        if (!c.PreNorm) throw new NotSupportedException("LlamaEngine: post-norm decoders are not supported.");
         ContextLength = Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
         if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "LlamaEngine: the context length must be at least 1.");
         int hd = c.HeadDim, kvDim = c.KvHeads * hd;
-        _embed = Weight("token_embd.weight", c.VocabSize, c.Dim);
-        _head = Packed(file.TryGetTensor("output.weight") is null ? _embed : Weight("output.weight", c.VocabSize, c.Dim)); // the embedding itself is only row-looked-up
-        _outNorm = Vector("output_norm.weight", c.Dim);
-        _layers = new Layer[c.Layers];
+        _embed = weights.Embed;                      // the embedding itself is only row-looked-up
+        _head = Packed(weights.Head);
+        _layers = weights.Layers;
         long bytes = _head.RowBytes * _head.Rows;
-        for (int i = 0; i < c.Layers; i++)
+        foreach (var l in _layers)
         {
-            var l = _layers[i] = new Layer
-            {
-                AttnNorm = Vector($"blk.{i}.attn_norm.weight", c.Dim),
-                FfnNorm = Vector($"blk.{i}.ffn_norm.weight", c.Dim),
-                Q = Packed(Weight($"blk.{i}.attn_q.weight", c.Dim, c.Dim)),
-                K = Packed(Weight($"blk.{i}.attn_k.weight", kvDim, c.Dim)),
-                V = Packed(Weight($"blk.{i}.attn_v.weight", kvDim, c.Dim)),
-                O = Packed(Weight($"blk.{i}.attn_output.weight", c.Dim, c.Dim)),
-                Gate = Packed(Weight($"blk.{i}.ffn_gate.weight", c.FfnDim, c.Dim)),
-                Up = Packed(Weight($"blk.{i}.ffn_up.weight", c.FfnDim, c.Dim)),
-                Down = Packed(Weight($"blk.{i}.ffn_down.weight", c.Dim, c.FfnDim)),
-            };
+            l.Q = Packed(l.Q); l.K = Packed(l.K); l.V = Packed(l.V); l.O = Packed(l.O);
+            if (l.Gate.Data != null) l.Gate = Packed(l.Gate);
+            l.Up = Packed(l.Up); l.Down = Packed(l.Down);
             foreach (var w in new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down }) bytes += w.RowBytes * w.Rows;
         }
         WeightBytesPerToken = bytes;
@@ -126,7 +121,8 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         _caches = new SlotKvCache[maxSequences];
         for (int i = 0; i < maxSequences; i++) _caches[i] = new SlotKvCache(c.Layers, c.KvHeads, ContextLength, hd, kvType);
         _lengths = new int[maxSequences];
-        (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta);
+        (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta, c.RopeScaling);
+        if (c.Positions == PositionKind.Alibi) _alibi = weights.Copy(EngineOps.AlibiSlopes(c.Heads));
         // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
         _qDim = c.Dim % 32 == 0 ? new QuantizedActivations(c.Dim, 1) : null;
         _qFfn = c.FfnDim % 32 == 0 ? new QuantizedActivations(c.FfnDim, 1) : null;
@@ -139,17 +135,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         _rowPos = (int*)AllocBytes(b * sizeof(int)); _rowSlot = (int*)AllocBytes(b * sizeof(int));
     }
 
-    private WeightMatrix Weight(string name, int rows, int cols)
-    {
-        var t = _file.TryGetTensor(name) ?? throw new ModelFormatException(_file.Path, name, "missing tensor");
-        if (t.Shape.Length != 2 || t.Shape[0] != rows || t.Shape[1] != cols)
-            throw new ModelFormatException(_file.Path, name, $"expected shape [{rows}, {cols}], found [{string.Join(", ", t.Shape)}]");
-        if (!WeightMatrix.IsSupported(t.Type))
-            throw new ModelFormatException(_file.Path, name, $"weight type {t.Type} is not supported by LlamaEngine (supported: {WeightMatrix.SupportedList})");
-        return WeightMatrix.From(t);
-    }
-
-    /// <summary>Q8_0/Q4_0 (and Q4_K with AVX-512) weights also get the int8 kernels' packed layout (once, at load; about their stored size).</summary>
+    /// <summary>Q8_0/Q4_0 (and K-quant) weights also get the int8 kernels' packed layout (once, at load; about their stored size).</summary>
     private WeightMatrix Packed(WeightMatrix m)
     {
         if (!QuantGemm.CanPack(m.Type)) return m;
@@ -158,23 +144,9 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         return m.WithPacked(packed);
     }
 
-    private float* Vector(string name, int n)
-    {
-        var t = _file.TryGetTensor(name) ?? throw new ModelFormatException(_file.Path, name, "missing tensor");
-        if (t.Numel != n) throw new ModelFormatException(_file.Path, name, $"expected {n} values, found {t.Numel}");
-        float* p = Alloc(n);
-        GgmlQuant.Dequantize(t.Type, t.Data, new Span<float>(p, n));
-        return p;
-    }
+    private float* Alloc(long floats) => _w.Alloc(floats);
 
-    private float* Alloc(long floats) => (float*)AllocBytes(floats * sizeof(float));
-
-    private void* AllocBytes(long bytes)
-    {
-        var p = NativeMemory.AlignedAlloc((nuint)Math.Max(1, bytes), 64);
-        _allocations.Add((nint)p);
-        return p;
-    }
+    private void* AllocBytes(long bytes) => _w.AllocBytes(bytes);
 
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<int> tokens, int position, Span<float> lastLogits)
@@ -187,7 +159,25 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     public void ForwardBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Validate(tokens, chunks, logits);
+        Validate(tokens, chunks, logits, (long)chunks.Length * VocabSize, "chunk(s)");
+        Run(tokens, chunks, logits, allPositions: false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> on <paramref name="slot"/> at positions <paramref name="position"/>.. and
+    /// writes the logits of every position, row-major [tokens, V] — for perplexity, eval scoring and RL log-probs.
+    /// </summary>
+    public void ForwardAllPositions(ReadOnlySpan<int> tokens, int position, Span<float> logits, int slot = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tokens.Length == 0) throw new ArgumentException("LlamaEngine.ForwardAllPositions: no tokens.", nameof(tokens));
+        ReadOnlySpan<SequenceChunk> chunk = [new SequenceChunk(slot, position, tokens.Length)];
+        Validate(tokens, chunk, logits, (long)tokens.Length * VocabSize, "position(s)");
+        Run(tokens, chunk, logits, allPositions: true);
+    }
+
+    private void Run(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits, bool allPositions)
+    {
         var c = Config;
         foreach (var ch in chunks) _lengths[ch.Slot] = ch.Position;
         Span<Segment> segments = chunks.Length <= 256 ? stackalloc Segment[chunks.Length] : new Segment[chunks.Length];
@@ -210,17 +200,23 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
             {
                 _lengths[seg.Slot] = seg.Position + seg.Count;
                 // Keep the last residual row of a finished chunk before the next pass overwrites _x.
-                if (seg.EndsChunk >= 0)
+                if (seg.EndsChunk >= 0 && !allPositions)
                     new Span<float>(_x + (long)(seg.Row + seg.Count - 1) * c.Dim, c.Dim).CopyTo(new Span<float>(_last + (long)seg.EndsChunk * c.Dim, c.Dim));
             }
+            if (allPositions)
+            {
+                Norm(_x, _w.OutNorm, _w.OutNormBias, _xn, rows);
+                fixed (float* y = logits) Project1(_xn, rows, _head, y + (long)s * VocabSize, _qDim);   // logits (rows, V)
+            }
         }
+        if (allPositions) return;
         int n = chunks.Length;
-        EngineOps.RmsNorm(_last, _outNorm, _lastNorm, n, c.Dim, c.NormEps);
+        Norm(_last, _w.OutNorm, _w.OutNormBias, _lastNorm, n);
         fixed (float* y = logits) Project1(_lastNorm, n, _head, y, _qDim);                  // logits (n, V)
     }
 
     /// <summary>Throws, before anything runs, naming the chunk and what was expected.</summary>
-    private void Validate(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
+    private void Validate(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits, long logitsNeeded, string rowsAre)
     {
         if (chunks.Length == 0) throw new ArgumentException("LlamaEngine.ForwardBatch: no chunks.", nameof(chunks));
         if (chunks.Length > MaxSequences)
@@ -242,8 +238,8 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         }
         if (total != tokens.Length)
             throw new ArgumentException($"LlamaEngine.ForwardBatch: the chunks cover {total} tokens, the token span holds {tokens.Length}.", nameof(chunks));
-        if (logits.Length < (long)chunks.Length * VocabSize)
-            throw new ArgumentException($"LlamaEngine: the logits buffer holds {logits.Length} values; {chunks.Length} chunk(s) × vocabulary {VocabSize} need {(long)chunks.Length * VocabSize}.", nameof(logits));
+        if (logits.Length < logitsNeeded)
+            throw new ArgumentException($"LlamaEngine: the logits buffer holds {logits.Length} values; {logitsNeeded / VocabSize} {rowsAre} × vocabulary {VocabSize} need {logitsNeeded}.", nameof(logits));
         foreach (int id in tokens)
             if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"LlamaEngine: token {id} is outside the vocabulary [0, {VocabSize}).");
     }
@@ -269,29 +265,69 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
         for (int i = 0; i < t; i++) Dequant.Row(_embed, tokens[i], _x + (long)i * dim);       // x (T, C)
         foreach (var seg in segments)
             for (int r = 0; r < seg.Count; r++) { _rowPos[seg.Row + r] = seg.Position + r; _rowSlot[seg.Row + r] = seg.Slot; }
+        if (_w.PositionEmbed != null)                                                          // x += wpe[pos]
+            for (int r = 0; r < t; r++) EngineOps.Add(_x + (long)r * dim, _w.PositionEmbed + (long)_rowPos[r] * dim, dim);
+        bool rotary = c.Positions == PositionKind.Rotary;
         fixed (float* cos = _cos, sin = _sin)
             for (int li = 0; li < _layers.Length; li++)
             {
                 var l = _layers[li];
-                EngineOps.RmsNorm(_x, l.AttnNorm, _xn, t, dim, c.NormEps);
+                Norm(_x, l.AttnNorm, l.AttnNormBias, _xn, t);
                 Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, C), k/v (T, kvDim)
+                AddBias(_q, l.BiasQ, t, dim); AddBias(_k, l.BiasK, t, kvDim); AddBias(_v, l.BiasV, t, kvDim);
                 foreach (var seg in segments)                                                  // each sequence at its own positions
                 {
                     float* q = _q + (long)seg.Row * dim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
-                    EngineOps.RopePairs(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
-                    EngineOps.RopePairs(k, seg.Count, c.KvHeads, hd, seg.Position, cos, sin);
+                    if (rotary && _w.RopePairs)
+                    {
+                        EngineOps.RopePairs(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
+                        EngineOps.RopePairs(k, seg.Count, c.KvHeads, hd, seg.Position, cos, sin);
+                    }
+                    else if (rotary)
+                    {
+                        EngineOps.RopeHalves(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
+                        EngineOps.RopeHalves(k, seg.Count, c.KvHeads, hd, seg.Position, cos, sin);
+                    }
                     _caches[seg.Slot].Store(li, seg.Position, seg.Count, k, v);
                 }
                 for (int r = 0; r < t; r++) { _rowK[r] = _caches[_rowSlot[r]].K(li, 0); _rowV[r] = _caches[_rowSlot[r]].V(li, 0); }
-                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd, KvType == KvCacheType.F16);
+                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd, KvType == KvCacheType.F16, _alibi);
                 Project1(_att, t, l.O, _tmp, _qDim);
+                AddBias(_tmp, l.BiasO, t, dim);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
-                EngineOps.RmsNorm(_x, l.FfnNorm, _xn, t, dim, c.NormEps);
-                Project3(_xn, t, l.Gate, _gate, l.Up, _up, default, null);                     // (T, F)
-                EngineOps.SwiGlu(_gate, _up, (long)t * c.FfnDim);
+                Norm(_x, l.FfnNorm, l.FfnNormBias, _xn, t);
+                if (c.Mlp == MlpKind.SwiGlu)
+                {
+                    Project3(_xn, t, l.Gate, _gate, l.Up, _up, default, null);                 // (T, F)
+                    AddBias(_gate, l.BiasGate, t, c.FfnDim); AddBias(_up, l.BiasUp, t, c.FfnDim);
+                    EngineOps.SwiGlu(_gate, _up, (long)t * c.FfnDim);
+                }
+                else
+                {
+                    Project1(_xn, t, l.Up, _gate, _qDim);                                      // (T, F)
+                    AddBias(_gate, l.BiasUp, t, c.FfnDim);
+                    RowKernels.Apply(c.Mlp switch { MlpKind.Gelu => Activation.GeluErf, MlpKind.GeluTanh => Activation.GeluTanh, _ => Activation.Relu },
+                        _gate, _gate, (long)t * c.FfnDim);
+                }
                 Project1(_gate, t, l.Down, _tmp, _qFfn);
+                AddBias(_tmp, l.BiasDown, t, dim);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
             }
+    }
+
+    /// <summary>RMSNorm (the engine's own row kernel) or LayerNorm with bias (Tensors' row kernel), per the config.</summary>
+    private void Norm(float* x, float* w, float* b, float* y, int rows)
+    {
+        var c = Config;
+        if (c.Norm == NormKind.RmsNorm) EngineOps.RmsNorm(x, w, y, rows, c.Dim, c.NormEps);
+        else RowKernels.Norm(x, w, b, y, rows, c.Dim, c.NormEps, rms: false);
+    }
+
+    /// <summary>y[r] += b for each of <paramref name="rows"/> rows of <paramref name="n"/> (nothing when b is null).</summary>
+    private static void AddBias(float* y, float* b, int rows, int n)
+    {
+        if (b == null) return;
+        for (int r = 0; r < rows; r++) EngineOps.Add(y + (long)r * n, b, n);
     }
 
     /// <summary>y_i = x·W_iᵀ for two or three matrices sharing the input x (T rows).</summary>
@@ -334,10 +370,8 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var p in _allocations) NativeMemory.AlignedFree((void*)p);
-        _allocations.Clear();
         foreach (var cache in _caches) cache.Dispose();
         _matmul.Dispose(); _qDim?.Dispose(); _qFfn?.Dispose();
-        if (_ownsFile) _file.Dispose();
+        _w.Dispose();
     }
 }

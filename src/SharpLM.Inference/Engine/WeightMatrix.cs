@@ -59,4 +59,12 @@ internal readonly unsafe struct WeightMatrix
     public bool UsesInt8 => IsQuantized || (IsKQuant(Type) && Packed != null);
 
     public byte* Row(int r) => Data + r * RowBytes;
+
+    /// <summary>Rows [first, first + count) as a matrix of their own (a fused q/k/v weight split without copying).</summary>
+    public WeightMatrix RowRange(int first, int count)
+    {
+        if (Packed != null) throw new InvalidOperationException("WeightMatrix.Rows: split a matrix before packing it.");
+        if (first < 0 || count < 1 || first + count > Rows) throw new ArgumentOutOfRangeException(nameof(first), $"rows [{first}, {first + count}) outside [0, {Rows}).");
+        return new WeightMatrix(Type, Row(first), count, Cols);
+    }
 }

@@ -96,6 +96,11 @@ public static class ModelFile
     {
         int heads = (int)g.GetInt64(GgufKeys.LlamaHeadCount);
         var embd = g.TryGetTensor("token_embd.weight") ?? throw new ModelFormatException(g.Path, "token_embd.weight", "missing token embedding");
+        int dim = (int)g.GetInt64(GgufKeys.LlamaEmbeddingLength);
+        if (g.TryGet(GgufKeys.LlamaRopeDimensionCount) is { } rd && rd.AsInt64() != dim / heads)
+            throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaRopeDimensionCount, $"the head dimension {dim / heads} (partial rotary is not supported)", rd.AsInt64());
+        if (g.TryGet(GgufKeys.LlamaExpertCount) is { } ec && ec.AsInt64() > 0)
+            throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaExpertCount, "0 (mixture-of-experts models are not supported)", ec.AsInt64());
         return new DecoderConfig
         {
             Family = ModelFamily.Llama,
@@ -108,8 +113,30 @@ public static class ModelFile
             MaxPositions = (int)g.GetInt64(GgufKeys.LlamaContextLength),
             NormEps = g.TryGet(GgufKeys.LlamaRmsEpsilon) is { } e ? (float)e.AsDouble() : 1e-5f,
             RopeTheta = g.TryGet(GgufKeys.LlamaRopeFreqBase) is { } th ? (float)th.AsDouble() : 10000f,
+            RopeScaling = RopeLinearFactor(g),
             TiedEmbeddings = g.TryGetTensor("output.weight") is null,
         }.Validate();
+    }
+
+    /// <summary>
+    /// The linear RoPE factor from llama.cpp's keys: rope.scaling.type "none"/"linear" with rope.scaling.factor, or
+    /// the older rope.scale_linear. Any other scaling type (yarn, longrope) would change the numbers: an error.
+    /// </summary>
+    private static float RopeLinearFactor(GgufFile g)
+    {
+        string type = g.TryGet(GgufKeys.LlamaRopeScalingType) is { } t ? t.AsString() : "";
+        float factor = g.TryGet(GgufKeys.LlamaRopeScalingFactor) is { } f ? (float)f.AsDouble()
+            : g.TryGet(GgufKeys.LlamaRopeScaleLinear) is { } sl ? (float)sl.AsDouble() : 1f;
+        switch (type)
+        {
+            case "none": return 1f;
+            case "linear" or "":
+                if (factor == 0f) return 1f; // llama.cpp writes 0 for "unset"
+                if (!(factor > 0) || !float.IsFinite(factor)) throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaRopeScalingFactor, "a positive number", factor);
+                return factor;
+            default:
+                throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaRopeScalingType, "'none' or 'linear' (other RoPE scaling rules are not supported)", type);
+        }
     }
 
     private static DecoderModel LoadLlama2c(string path)
@@ -151,7 +178,6 @@ public static class ModelFile
         var c = model.Config;
         if (c.Family != ModelFamily.Llama || c.QkvBias || c.Positions != PositionKind.Rotary)
             throw new NotSupportedException($"ModelFile: GGUF export supports LLaMA-style models (RoPE, no q/k/v bias); this model is {c.Family} with {c.Positions} positions.");
-        if (c.RopeScaling != 1f) throw new NotSupportedException("ModelFile: GGUF export of linear RoPE scaling is not implemented.");
         var w = new GgufWriter()
             .Add(GgufKeys.GeneralArchitecture, GgufValue.String("llama"))
             .Add(GgufKeys.GeneralName, GgufValue.String("sharplm"))
@@ -165,6 +191,8 @@ public static class ModelFile
             .Add(GgufKeys.LlamaRmsEpsilon, GgufValue.Float32(c.NormEps))
             .Add(GgufKeys.LlamaRopeFreqBase, GgufValue.Float32(c.RopeTheta))
             .Add(GgufKeys.GeneralQuantizationVersion, GgufValue.UInt32(2));
+        if (c.RopeScaling != 1f)
+            w.Add(GgufKeys.LlamaRopeScalingType, GgufValue.String("linear")).Add(GgufKeys.LlamaRopeScalingFactor, GgufValue.Float32(c.RopeScaling));
         vocab.AddTo(w);
         using var scope = TensorScope.Begin();
         foreach (var (name, p) in model.NamedParameters())
@@ -191,6 +219,10 @@ public static class ModelFile
         var c = model.Config;
         if (c.Family != ModelFamily.Llama || c.QkvBias)
             throw new NotSupportedException($"ModelFile: llama2.c export supports LLaMA-style models, not {c.Family}{(c.QkvBias ? " with q/k/v bias" : "")}.");
+        // llama2.c's header has no RoPE base or scaling (its runtime fixes θ = 10000), so a model with others would
+        // come back with different numbers. (It has no epsilon either: 1e-5 on load; that changes logits by ~1e-4 only.)
+        if (c.RopeTheta != 10000f || c.RopeScaling != 1f || c.Positions != PositionKind.Rotary)
+            throw new NotSupportedException($"ModelFile: llama2.c files fix rope θ = 10000 without scaling; this model has θ = {c.RopeTheta}, scaling {c.RopeScaling}, {c.Positions} positions — convert to GGUF or a HF folder instead.");
         var cfg = new Llama2cConfig(c.Dim, c.FfnDim, c.Layers, c.Heads, c.KvHeads, c.VocabSize, c.MaxPositions, c.TiedEmbeddings);
         Llama2cCheckpoint.WriteV1(path, cfg, model.StateDict());
     }

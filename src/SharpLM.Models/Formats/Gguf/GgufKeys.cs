@@ -23,6 +23,11 @@ public static class GgufKeys
     public const string LlamaRopeFreqBase = "llama.rope.freq_base";
     public const string LlamaRopeDimensionCount = "llama.rope.dimension_count";
     public const string LlamaVocabSize = "llama.vocab_size";
+    public const string LlamaRopeScalingType = "llama.rope.scaling.type";
+    public const string LlamaRopeScalingFactor = "llama.rope.scaling.factor";
+    /// <summary>The older single key for linear scaling (llama.cpp still reads it).</summary>
+    public const string LlamaRopeScaleLinear = "llama.rope.scale_linear";
+    public const string LlamaExpertCount = "llama.expert_count";
 
     /// <summary>"{arch}.{suffix}", e.g. Arch("gpt2", ContextLengthSuffix) = "gpt2.context_length".</summary>
     public static string Arch(string arch, string suffix) => arch + "." + suffix;
