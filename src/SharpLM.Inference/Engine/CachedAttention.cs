@@ -8,6 +8,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLM.Tensors.Threading;
 
+using SharpLM.Tensors.Cpu;
+
 namespace SharpLM.Inference.Engine;
 
 internal static unsafe class CachedAttention
@@ -78,7 +80,7 @@ internal static unsafe class CachedAttention
     {
         int i = 0;
         float s = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (CpuIsa.HasAvx512)
         {
             var acc = Vector512<float>.Zero;
             for (; i + 16 <= n; i += 16) acc += Vector512.Load(a + i) * Vector512.Load(b + i);
@@ -98,7 +100,7 @@ internal static unsafe class CachedAttention
     private static void Axpy(float a, float* x, float* y, int n)
     {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (CpuIsa.HasAvx512)
             for (var av = Vector512.Create(a); i + 16 <= n; i += 16) (Vector512.Load(y + i) + av * Vector512.Load(x + i)).Store(y + i);
         else if (Vector256.IsHardwareAccelerated)
             for (var av = Vector256.Create(a); i + 8 <= n; i += 8) (Vector256.Load(y + i) + av * Vector256.Load(x + i)).Store(y + i);

@@ -5,6 +5,8 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
+using SharpLM.Tensors.Cpu;
+
 namespace SharpLM.Inference.Engine;
 
 internal static unsafe class EngineOps
@@ -18,7 +20,7 @@ internal static unsafe class EngineOps
             float* xr = x + (long)r * dim, yr = y + (long)r * dim;
             int i = 0;
             float ss = 0;
-            if (Vector512.IsHardwareAccelerated)
+            if (CpuIsa.HasAvx512)
             {
                 var acc = Vector512<float>.Zero;
                 for (; i + 16 <= dim; i += 16) { var v = Vector512.Load(xr + i); acc += v * v; }
@@ -33,7 +35,7 @@ internal static unsafe class EngineOps
             for (; i < dim; i++) ss += xr[i] * xr[i];
             float inv = 1f / MathF.Sqrt(ss / dim + eps);
             i = 0;
-            if (Vector512.IsHardwareAccelerated)
+            if (CpuIsa.HasAvx512)
                 for (var vi = Vector512.Create(inv); i + 16 <= dim; i += 16) (Vector512.Load(xr + i) * vi * Vector512.Load(w + i)).Store(yr + i);
             else if (Vector256.IsHardwareAccelerated)
                 for (var vi = Vector256.Create(inv); i + 8 <= dim; i += 8) (Vector256.Load(xr + i) * vi * Vector256.Load(w + i)).Store(yr + i);
@@ -111,7 +113,7 @@ internal static unsafe class EngineOps
     public static void SwiGlu(float* g, float* u, long n)
     {
         long i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (CpuIsa.HasAvx512)
             for (; i + 16 <= n; i += 16)
             {
                 var a = Vector512.Load(g + i);
@@ -131,7 +133,7 @@ internal static unsafe class EngineOps
     public static void Add(float* x, float* y, long n)
     {
         long i = 0;
-        if (Vector512.IsHardwareAccelerated) for (; i + 16 <= n; i += 16) (Vector512.Load(x + i) + Vector512.Load(y + i)).Store(x + i);
+        if (CpuIsa.HasAvx512) for (; i + 16 <= n; i += 16) (Vector512.Load(x + i) + Vector512.Load(y + i)).Store(x + i);
         else if (Vector256.IsHardwareAccelerated) for (; i + 8 <= n; i += 8) (Vector256.Load(x + i) + Vector256.Load(y + i)).Store(x + i);
         for (; i < n; i++) x[i] += y[i];
     }

@@ -10,6 +10,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
+using SharpLM.Tensors.Cpu;
+
 namespace SharpLM.Inference.Engine;
 
 /// <summary>Which kernel family to run: the widest present (default), AVX2 (tests, on AVX-512 machines) or scalar.</summary>
@@ -17,10 +19,11 @@ internal enum KernelPath { Best, Avx2, Scalar }
 
 internal static unsafe class RowDot
 {
-    public static readonly bool Simd = Avx512F.IsSupported && Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
+    /// <summary>The AVX-512 kernels run (CpuIsa, the one ISA dispatch, decides: SHARPLM_NO_AVX512 included).</summary>
+    public static readonly bool Simd = CpuIsa.HasAvx512;
 
     /// <summary>The AVX2+FMA kernels can run (they are chosen when AVX-512 is absent, or asked for by tests).</summary>
-    public static readonly bool CanAvx2 = Avx2.IsSupported && Fma.IsSupported;
+    public static readonly bool CanAvx2 = CpuIsa.HasAvx2Fma;
 
     /// <summary>The AVX2+FMA kernels run by default (no AVX-512).</summary>
     public static readonly bool Avx2Fma = !Simd && CanAvx2;

@@ -1,5 +1,7 @@
-// CpuIsa: which vector instruction set the CPU kernels use, detected once at start-up.
-// Kernels branch on these flags (JIT-time constants) to pick AVX-512, AVX2+FMA or a scalar path.
+// CpuIsa: which vector instruction set the CPU kernels use, detected once at start-up — the one ISA dispatch
+// of SharpLM: the tensor kernels and the inference engine both branch on these flags (static readonly, so the
+// JIT folds them) to pick AVX-512, AVX2+FMA or a scalar path. SHARPLM_NO_AVX512=1 (or the runtime's
+// DOTNET_EnableAVX512=0) sends every kernel to its AVX2 twin.
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -11,14 +13,14 @@ public enum IsaLevel { Scalar, Avx2, Avx512 }
 /// <summary>Run-time detection of the CPU's vector features.</summary>
 public static class CpuIsa
 {
-    /// <summary>AVX-512F with 512-bit vectors accelerated by the runtime.</summary>
-    public static bool HasAvx512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && !ForceNoAvx512;
-
-    /// <summary>AVX2 with FMA3.</summary>
-    public static bool HasAvx2Fma => Avx2.IsSupported && Fma.IsSupported;
-
     /// <summary>Set SHARPLM_NO_AVX512=1 to exercise the AVX2 paths on an AVX-512 machine.</summary>
     internal static readonly bool ForceNoAvx512 = Environment.GetEnvironmentVariable("SHARPLM_NO_AVX512") == "1";
+
+    /// <summary>AVX-512F and BW with 512-bit vectors accelerated by the runtime, and not switched off.</summary>
+    public static readonly bool HasAvx512 = Avx512F.IsSupported && Avx512BW.IsSupported && Vector512.IsHardwareAccelerated && !ForceNoAvx512;
+
+    /// <summary>AVX2 with FMA3.</summary>
+    public static readonly bool HasAvx2Fma = Avx2.IsSupported && Fma.IsSupported;
 
     /// <summary>The level the kernels dispatch to.</summary>
     public static IsaLevel Level => HasAvx512 ? IsaLevel.Avx512 : HasAvx2Fma ? IsaLevel.Avx2 : IsaLevel.Scalar;
