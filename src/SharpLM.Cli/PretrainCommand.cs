@@ -44,7 +44,7 @@ internal static class PretrainCommand
         {
             InfoCommand.Print();
             Console.WriteLine();
-            var cfg = new PretrainConfig { Steps = r.GetValue(steps), OutDir = r.GetValue(outDir)!, Data = r.GetValue(data), Tokenizer = "bpe", BpeVocabSize = 512 };
+            var cfg = new PretrainConfig { Steps = r.GetValue(steps), OutDir = r.GetValue(outDir)!, Data = r.GetValue(data), Tokenizer = SharpLM.Training.Data.TokenizerKind.Bpe, BpeVocabSize = 512 };
             string corpus;
             if (cfg.Data is null)
             {
@@ -81,9 +81,10 @@ internal static class PretrainCommand
         try
         {
             var trainer = make();
-            Console.WriteLine($"Model: LLaMA-style, dim {cfg.Dim}, {cfg.Layers} layers, {cfg.Heads} heads, context {cfg.Context}, " +
+            var mc = trainer.Model.Config;
+            Console.WriteLine($"Model: {mc.Family}{(cfg.InitFrom is null ? "" : $" from {cfg.InitFrom}")}, dim {mc.Dim}, {mc.Layers} layers, {mc.Heads} heads, context {cfg.Context}, " +
                               $"{trainer.Model.ParameterCount:N0} parameters; {trainer.Tokenizer.Kind} vocabulary of {trainer.Tokenizer.VocabSize}.");
-            Console.WriteLine($"Training {cfg.Steps} steps of {cfg.BatchSize}×{cfg.Context} tokens (AdamW, lr {cfg.Lr}, {cfg.Schedule}):");
+            Console.WriteLine($"Training {cfg.Steps} steps of {cfg.BatchSize}×{cfg.Context} tokens ({cfg.Optimizer}, lr {cfg.Lr}, {cfg.Schedule}):");
             var result = trainer.Run(new ProgressLine(), Sample, cts.Token, resume);
             Console.WriteLine();
             Console.WriteLine(result.Cancelled ? $"Cancelled at step {result.StepsDone}; resume with --resume."

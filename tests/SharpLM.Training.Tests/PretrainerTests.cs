@@ -68,7 +68,7 @@ public class PretrainerTests
         Assert.Equal(3, c.BatchSize);
         Assert.Contains("unknown key 'stepz'", Assert.Throws<FormatException>(() => new PretrainConfig().With(["stepz=1"])).Message);
         Assert.Throws<FormatException>(() => new PretrainConfig().With(["steps=many"]));
-        Assert.Contains("schedule", Assert.Throws<ArgumentException>(() => new PretrainConfig { Schedule = "exp" }.Validate()).Message);
+        Assert.Contains("schedule", Assert.Throws<FormatException>(() => new PretrainConfig().With(["schedule=exp"])).Message);
     }
 
     private static string Dir() => Path.Combine(Path.GetTempPath(), "sharplm-pretrain-" + Guid.NewGuid().ToString("N"));
@@ -91,7 +91,7 @@ public class BpePretrainingTests
             string corpus = SharpLM.Training.Data.SyntheticCorpus.Generate(30_000, 2);
             var cfg = new PretrainConfig
             {
-                Tokenizer = "bpe", BpeVocabSize = 300, Dim = 32, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 64, Context = 32,
+                Tokenizer = SharpLM.Training.Data.TokenizerKind.Bpe, BpeVocabSize = 300, Dim = 32, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 64, Context = 32,
                 BatchSize = 4, Steps = 4, EvalEvery = 4, EvalBatches = 1, CheckpointEvery = 4, OutDir = dir,
             };
             var t = new Pretrainer(cfg, corpus);

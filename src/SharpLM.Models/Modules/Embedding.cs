@@ -13,5 +13,5 @@ public sealed class Embedding : Module
     public Embedding(int num, int dim, Generator gen, float std = 0.02f) => Weight = Parameter("weight", Normal([num, dim], gen, std));
 
     /// <summary>ids (i32 [...]) → [..., dim].</summary>
-    public Tensor Forward(Tensor ids) => Ops.Embedding(Weight, ids);
+    public Tensor Forward(Tensor ids) => Hooked(ids, Ops.Embedding(Weight, ids));
 }

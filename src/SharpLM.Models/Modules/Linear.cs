@@ -6,7 +6,7 @@ using SharpLM.Tensors.Rng;
 namespace SharpLM.Models.Modules;
 
 /// <summary>Affine map with optional bias.</summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, ILinearLayer
 {
     /// <summary>Weight: [out, in], or [in, out] for Conv1D.</summary>
     public Tensor Weight { get; }
@@ -14,6 +14,8 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
     /// <summary>True for GPT-2's transposed Conv1D layout.</summary>
     public bool Conv1D { get; }
+    public int InFeatures => Weight.Shape[Conv1D ? 0 : 1];
+    public int OutFeatures => Weight.Shape[Conv1D ? 1 : 0];
 
     public Linear(int inFeatures, int outFeatures, bool bias, Generator gen, float std = 0.02f, bool conv1D = false)
     {
@@ -25,6 +27,6 @@ public sealed class Linear : Module
     public Tensor Forward(Tensor x)
     {
         var y = Conv1D ? Ops.Matmul(x, Weight) : Ops.Matmul(x, Weight.Transpose(0, 1));
-        return Bias is null ? y : y + Bias;
+        return Hooked(x, Bias is null ? y : y + Bias);
     }
 }

@@ -1,16 +1,27 @@
 // Module: the base of every layer and model. Parameters and child modules are registered under explicit
 // names (the Hugging Face names of each family), so the state dict is a declared table rather than a
-// reflection over C# field names. Train/eval mode propagates to children.
+// reflection over C# field names. Train/eval mode propagates to children. Children registered through
+// `Slot` can be swapped by dotted-path pattern (`Replace`, for PEFT wrappers); forward hooks attach by the
+// same patterns (ModuleTree.cs holds both).
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Models.Modules;
 
 /// <summary>A layer or model with named parameters and children.</summary>
-public abstract class Module : IDisposable
+public abstract partial class Module : IDisposable
 {
     private readonly List<(string Name, Tensor Param)> _params = new();
-    private readonly List<(string Name, Module Child)> _children = new();
+    private readonly List<ChildEntry> _children = new();
+
+    /// <summary>One registered child: its name, the module now there, and (for slots) the type the parent reads it as.</summary>
+    private sealed class ChildEntry(string name, Module module, Type? slotType)
+    {
+        public string Name { get; } = name;
+        public Module Module { get; set; } = module;
+        /// <summary>Null: the parent holds the module directly, so it cannot be replaced.</summary>
+        public Type? SlotType { get; } = slotType;
+    }
 
     /// <summary>True in training mode (dropout active).</summary>
     public bool Training { get; private set; } = true;
@@ -27,17 +38,44 @@ public abstract class Module : IDisposable
     /// <summary>Registers a child module; its parameters appear as "name.child_param".</summary>
     protected T Child<T>(string name, T module) where T : Module
     {
-        if (_children.Any(c => c.Name == name)) throw new ArgumentException($"{GetType().Name}: child '{name}' registered twice.");
-        _children.Add((name, module));
+        AddChild(name, module, null);
         return module;
+    }
+
+    /// <summary>
+    /// Registers a replaceable child that the parent reads as <typeparamref name="T"/> through the returned slot
+    /// (never a captured reference), so `Replace` can put a wrapper there.
+    /// </summary>
+    protected ChildSlot<T> Slot<T>(string name, Module module) where T : class
+    {
+        if (module is not T) throw new ArgumentException($"{GetType().Name}: child '{name}' ({module.GetType().Name}) is not a {typeof(T).Name}.");
+        var entry = AddChild(name, module, typeof(T));
+        return new ChildSlot<T>(() => entry.Module);
+    }
+
+    private ChildEntry AddChild(string name, Module module, Type? slotType)
+    {
+        if (_children.Any(c => c.Name == name)) throw new ArgumentException($"{GetType().Name}: child '{name}' registered twice.");
+        var e = new ChildEntry(name, module, slotType);
+        _children.Add(e);
+        return e;
+    }
+
+    /// <summary>A parent's handle on a replaceable child: <see cref="Value"/> is whatever module is registered now.</summary>
+    protected sealed class ChildSlot<T> where T : class
+    {
+        private readonly Func<Module> _current;
+        internal ChildSlot(Func<Module> current) => _current = current;
+        /// <summary>The module registered under the slot's name now.</summary>
+        public T Value => (T)(object)_current();
     }
 
     /// <summary>All parameters with their dotted names, in registration order.</summary>
     public IEnumerable<(string Name, Tensor Param)> NamedParameters(string prefix = "")
     {
         foreach (var (n, p) in _params) yield return (Join(prefix, n), p);
-        foreach (var (n, c) in _children)
-            foreach (var item in c.NamedParameters(Join(prefix, n))) yield return item;
+        foreach (var e in _children)
+            foreach (var item in e.Module.NamedParameters(Join(prefix, e.Name))) yield return item;
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : name.Length == 0 ? prefix : prefix + "." + name;
@@ -68,10 +106,10 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Switches this module and its children to training mode.</summary>
-    public void Train() { Training = true; foreach (var (_, c) in _children) c.Train(); }
+    public void Train() { Training = true; foreach (var e in _children) e.Module.Train(); }
 
     /// <summary>Switches this module and its children to evaluation mode.</summary>
-    public void Eval() { Training = false; foreach (var (_, c) in _children) c.Eval(); }
+    public void Eval() { Training = false; foreach (var e in _children) e.Module.Eval(); }
 
     /// <summary>Sets all parameter gradients to zero.</summary>
     public void ZeroGrad() { foreach (var (_, p) in NamedParameters()) p.ZeroGrad(); }
@@ -79,7 +117,7 @@ public abstract class Module : IDisposable
     public void Dispose()
     {
         foreach (var (_, p) in _params) { p.Grad?.Dispose(); p.Dispose(); }
-        foreach (var (_, c) in _children) c.Dispose();
+        foreach (var e in _children) e.Module.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -10,17 +10,17 @@ namespace SharpLM.Models.Modules;
 /// <summary>Multi-head attention with projection names given by the caller's family table.</summary>
 public sealed class MultiHeadAttention : Module
 {
-    private readonly Linear _q, _k, _v, _o;
+    private readonly ChildSlot<ILinearLayer> _q, _k, _v, _o;
     private readonly int _heads;
 
     public MultiHeadAttention(int dim, int heads, Generator gen, float std, (string Q, string K, string V, string O) names)
     {
         if (dim % heads != 0) throw new ArgumentException($"MultiHeadAttention: dim {dim} must be divisible by heads {heads}.");
         _heads = heads;
-        _q = Child(names.Q, new Linear(dim, dim, true, gen, std));
-        _k = Child(names.K, new Linear(dim, dim, true, gen, std));
-        _v = Child(names.V, new Linear(dim, dim, true, gen, std));
-        _o = Child(names.O, new Linear(dim, dim, true, gen, std));
+        _q = Slot<ILinearLayer>(names.Q, new Linear(dim, dim, true, gen, std));
+        _k = Slot<ILinearLayer>(names.K, new Linear(dim, dim, true, gen, std));
+        _v = Slot<ILinearLayer>(names.V, new Linear(dim, dim, true, gen, std));
+        _o = Slot<ILinearLayer>(names.O, new Linear(dim, dim, true, gen, std));
     }
 
     /// <summary>
@@ -31,9 +31,9 @@ public sealed class MultiHeadAttention : Module
         int b = x.Shape[0], tq = x.Shape[1], c = x.Shape[2], hd = c / _heads;
         var src = memory ?? x;
         int tk = src.Shape[1];
-        var q = _q.Forward(x).Reshape(b, tq, _heads, hd).Transpose(1, 2);    // (B, H, Tq, hd)
-        var k = _k.Forward(src).Reshape(b, tk, _heads, hd).Transpose(1, 2);  // (B, H, Tk, hd)
-        var v = _v.Forward(src).Reshape(b, tk, _heads, hd).Transpose(1, 2);  // (B, H, Tk, hd)
+        var q = _q.Value.Forward(x).Reshape(b, tq, _heads, hd).Transpose(1, 2);    // (B, H, Tq, hd)
+        var k = _k.Value.Forward(src).Reshape(b, tk, _heads, hd).Transpose(1, 2);  // (B, H, Tk, hd)
+        var v = _v.Value.Forward(src).Reshape(b, tk, _heads, hd).Transpose(1, 2);  // (B, H, Tk, hd)
         Tensor a;
         if (keyMask is null)
             a = Ops.ScaledDotProductAttention(q, k, v, causal, dropoutP: dropout, seed: seed, training: Training);
@@ -47,7 +47,7 @@ public sealed class MultiHeadAttention : Module
             if (causal) scores = Ops.MaskedFill(scores, CausalMask(tq, tk), -1e9f);
             a = Ops.Matmul(Ops.Dropout(Ops.Softmax(scores, -1), dropout, seed, Training), v);   // (B, H, Tq, hd)
         }
-        return _o.Forward(a.Transpose(1, 2).Reshape(b, tq, c));                                 // (B, Tq, C)
+        return Hooked(x, _o.Value.Forward(a.Transpose(1, 2).Reshape(b, tq, c)));               // (B, Tq, C)
     }
 
     private static Tensor CausalMask(int tq, int tk)

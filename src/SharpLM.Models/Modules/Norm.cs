@@ -21,5 +21,5 @@ public sealed class Norm : Module
         if (kind == NormKind.LayerNorm && bias) Bias = Parameter("bias", Tensor.Zeros([dim]));
     }
 
-    public Tensor Forward(Tensor x) => Kind == NormKind.RmsNorm ? Ops.RmsNorm(x, Weight, Eps) : Ops.LayerNorm(x, Weight, Bias, Eps);
+    public Tensor Forward(Tensor x) => Hooked(x, Kind == NormKind.RmsNorm ? Ops.RmsNorm(x, Weight, Eps) : Ops.LayerNorm(x, Weight, Bias, Eps));
 }

@@ -1,20 +1,28 @@
 // DecoderLayer: one Transformer block — self-attention (MHA/GQA/MQA, rotary or ALiBi positions, fused or
 // separate q/k/v) and a feed-forward block (GELU/ReLU or SwiGLU), each with a residual, in pre-norm
-// (GPT-2, LLaMA) or post-norm (original Transformer) arrangement.
+// (GPT-2, LLaMA) or post-norm (original Transformer) arrangement. Projections sit in replaceable slots
+// (Module.Replace) and are read through them on every forward, so PEFT wrappers take effect.
 using SharpLM.Models.Modules;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;
 
 namespace SharpLM.Models.Transformer;
 
+/// <summary>What DecoderModel needs from a block; a wrapper around a DecoderLayer implements it too.</summary>
+public interface IDecoderBlock
+{
+    /// <summary>x [B, T, C] → [B, T, C]; positions i32 [T]; alibi slopes [H] or null; seed drives dropout; cache appends k/v.</summary>
+    Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache = null);
+}
+
 /// <summary>One decoder block.</summary>
-public sealed class DecoderLayer : Module
+public sealed class DecoderLayer : Module, IDecoderBlock
 {
     private readonly DecoderConfig _c;
     private readonly int _index;
     private readonly Norm _attnNorm, _ffnNorm;
-    private readonly Linear? _q, _k, _v, _qkv, _gate;
-    private readonly Linear _o, _up, _down;
+    private readonly ChildSlot<ILinearLayer>? _q, _k, _v, _qkv, _gate;
+    private readonly ChildSlot<ILinearLayer> _o, _up, _down;
 
     public DecoderLayer(DecoderConfig c, DecoderNames n, Generator gen, int index)
     {
@@ -24,18 +32,18 @@ public sealed class DecoderLayer : Module
         bool ln = c.Norm == NormKind.LayerNorm;
         _attnNorm = Child(n.AttnNorm, new Norm(c.Norm, c.Dim, c.NormEps, bias: ln));
         if (n.FusedQkv is { } fused)
-            _qkv = Child(fused, new Linear(c.Dim, c.Dim + 2 * kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
+            _qkv = Slot<ILinearLayer>(fused, new Linear(c.Dim, c.Dim + 2 * kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
         else
         {
-            _q = Child(n.Q!, new Linear(c.Dim, c.Dim, c.QkvBias, gen, c.InitStd, n.Conv1D));
-            _k = Child(n.K!, new Linear(c.Dim, kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
-            _v = Child(n.V!, new Linear(c.Dim, kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
+            _q = Slot<ILinearLayer>(n.Q!, new Linear(c.Dim, c.Dim, c.QkvBias, gen, c.InitStd, n.Conv1D));
+            _k = Slot<ILinearLayer>(n.K!, new Linear(c.Dim, kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
+            _v = Slot<ILinearLayer>(n.V!, new Linear(c.Dim, kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
         }
-        _o = Child(n.O, new Linear(c.Dim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
+        _o = Slot<ILinearLayer>(n.O, new Linear(c.Dim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
         _ffnNorm = Child(n.FfnNorm, new Norm(c.Norm, c.Dim, c.NormEps, bias: ln));
-        if (c.Mlp == MlpKind.SwiGlu) _gate = Child(n.Gate ?? throw new ArgumentException($"{c.Family}: SwiGLU needs a gate projection name."), new Linear(c.Dim, c.FfnDim, c.ProjBias, gen, c.InitStd, n.Conv1D));
-        _up = Child(n.Up, new Linear(c.Dim, c.FfnDim, c.ProjBias, gen, c.InitStd, n.Conv1D));
-        _down = Child(n.Down, new Linear(c.FfnDim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
+        if (c.Mlp == MlpKind.SwiGlu) _gate = Slot<ILinearLayer>(n.Gate ?? throw new ArgumentException($"{c.Family}: SwiGLU needs a gate projection name."), new Linear(c.Dim, c.FfnDim, c.ProjBias, gen, c.InitStd, n.Conv1D));
+        _up = Slot<ILinearLayer>(n.Up, new Linear(c.Dim, c.FfnDim, c.ProjBias, gen, c.InitStd, n.Conv1D));
+        _down = Slot<ILinearLayer>(n.Down, new Linear(c.FfnDim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
     }
 
     /// <summary>x [B, T, C] → [B, T, C]; positions i32 [T]; alibi slopes [H] or null; seed drives dropout; cache appends k/v.</summary>
@@ -45,8 +53,8 @@ public sealed class DecoderLayer : Module
         bool train = Training;
         var h = c.PreNorm ? x + Ops.Dropout(Attention(_attnNorm.Forward(x), positions, alibi, seed, cache), c.Dropout, seed + 1, train)
                           : _attnNorm.Forward(x + Ops.Dropout(Attention(x, positions, alibi, seed, cache), c.Dropout, seed + 1, train));
-        return c.PreNorm ? h + Ops.Dropout(FeedForward(_ffnNorm.Forward(h)), c.Dropout, seed + 2, train)
-                         : _ffnNorm.Forward(h + Ops.Dropout(FeedForward(h), c.Dropout, seed + 2, train));
+        return Hooked(x, c.PreNorm ? h + Ops.Dropout(FeedForward(_ffnNorm.Forward(h)), c.Dropout, seed + 2, train)
+                                   : _ffnNorm.Forward(h + Ops.Dropout(FeedForward(h), c.Dropout, seed + 2, train)));
     }
 
     private Tensor Attention(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache)
@@ -56,10 +64,10 @@ public sealed class DecoderLayer : Module
         Tensor q, k, v;
         if (_qkv is not null)
         {
-            var parts = Ops.Split(_qkv.Forward(x), [c.Dim, kvDim, kvDim], -1);              // 3 × (B, T, ·)
+            var parts = Ops.Split(_qkv.Value.Forward(x), [c.Dim, kvDim, kvDim], -1);        // 3 × (B, T, ·)
             (q, k, v) = (parts[0], parts[1], parts[2]);
         }
-        else (q, k, v) = (_q!.Forward(x), _k!.Forward(x), _v!.Forward(x));
+        else (q, k, v) = (_q!.Value.Forward(x), _k!.Value.Forward(x), _v!.Value.Forward(x));
         q = q.Reshape(b, t, c.Heads, hd).Transpose(1, 2);                                    // (B, H, T, hd)
         k = k.Reshape(b, t, c.KvHeads, hd).Transpose(1, 2);                                  // (B, Hkv, T, hd)
         v = v.Reshape(b, t, c.KvHeads, hd).Transpose(1, 2);                                  // (B, Hkv, T, hd)
@@ -71,14 +79,14 @@ public sealed class DecoderLayer : Module
         if (cache is not null) (k, v) = cache.Append(_index, k, v);                         // (B, Hkv, past+T, hd)
         var a = Ops.ScaledDotProductAttention(q, k, v, causal: true, alibiSlopes: alibi,
             dropoutP: c.AttentionDropout, seed: seed, training: Training);                   // (B, H, T, hd)
-        return _o.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                           // (B, T, C)
+        return _o.Value.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                     // (B, T, C)
     }
 
     private Tensor FeedForward(Tensor x) => _c.Mlp switch
     {
-        MlpKind.SwiGlu => _down.Forward(Ops.Silu(_gate!.Forward(x)) * _up.Forward(x)),
-        MlpKind.Gelu => _down.Forward(Ops.Gelu(_up.Forward(x))),
-        MlpKind.GeluTanh => _down.Forward(Ops.Gelu(_up.Forward(x), tanhApproximation: true)),
-        _ => _down.Forward(Ops.Relu(_up.Forward(x))),
+        MlpKind.SwiGlu => _down.Value.Forward(Ops.Silu(_gate!.Value.Forward(x)) * _up.Value.Forward(x)),
+        MlpKind.Gelu => _down.Value.Forward(Ops.Gelu(_up.Value.Forward(x))),
+        MlpKind.GeluTanh => _down.Value.Forward(Ops.Gelu(_up.Value.Forward(x), tanhApproximation: true)),
+        _ => _down.Value.Forward(Ops.Relu(_up.Value.Forward(x))),
     };
 }

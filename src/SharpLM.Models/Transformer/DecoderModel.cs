@@ -13,9 +13,9 @@ public sealed class DecoderModel : Module
 {
     private readonly Embedding _embed;
     private readonly Embedding? _pos;
-    private readonly DecoderLayer[] _layers;
+    private readonly ChildSlot<IDecoderBlock>[] _layers;
     private readonly Norm _finalNorm;
-    private readonly Linear? _head;
+    private readonly ChildSlot<ILinearLayer>? _head;
     private readonly Tensor? _alibi;
     private readonly Generator _dropoutSeeds;
 
@@ -34,10 +34,10 @@ public sealed class DecoderModel : Module
         if (config.Positions == PositionKind.Learned)
             _pos = Child(n.PositionEmbed ?? throw new ArgumentException($"{config.Family}: learned positions need a position-embedding name."),
                 new Embedding(config.MaxPositions, config.Dim, gen, config.InitStd / 2));
-        _layers = new DecoderLayer[config.Layers];
-        for (int i = 0; i < config.Layers; i++) _layers[i] = Child(string.Format(n.Layer, i), new DecoderLayer(config, n, gen, i));
+        _layers = new ChildSlot<IDecoderBlock>[config.Layers];
+        for (int i = 0; i < config.Layers; i++) _layers[i] = Slot<IDecoderBlock>(string.Format(n.Layer, i), new DecoderLayer(config, n, gen, i));
         _finalNorm = Child(n.FinalNorm, new Norm(config.Norm, config.Dim, config.NormEps, bias: config.Norm == NormKind.LayerNorm));
-        if (!config.TiedEmbeddings) _head = Child(n.LmHead, new Linear(config.Dim, config.VocabSize, false, gen, config.InitStd));
+        if (!config.TiedEmbeddings) _head = Slot<ILinearLayer>(n.LmHead, new Linear(config.Dim, config.VocabSize, false, gen, config.InitStd));
         if (config.Positions == PositionKind.Alibi) _alibi = Ops.AlibiSlopes(config.Heads);
     }
 
@@ -58,8 +58,9 @@ public sealed class DecoderModel : Module
         if (_pos is not null) x = x + _pos.Forward(positions);
         if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, t, Config.Dim);
         x = Ops.Dropout(x, Config.Dropout, _dropoutSeeds.NextUInt64(), Training);
-        foreach (var layer in _layers)
+        foreach (var slot in _layers)
         {
+            var layer = slot.Value;
             ulong seed = _dropoutSeeds.NextUInt64();
             x = Config.ActivationCheckpointing && Training && cache is null
                 ? Checkpointing.Run(h => layer.Forward(h, positions, _alibi, seed), x)   // keeps only the block input
@@ -67,7 +68,7 @@ public sealed class DecoderModel : Module
         }
         cache?.Commit(t);
         x = _finalNorm.Forward(x);
-        return _head is not null ? _head.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1)); // (B, T, V)
+        return Hooked(ids, _head is not null ? _head.Value.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1))); // (B, T, V)
     }
 
     /// <summary>Mean next-token cross-entropy of logits against i32 targets [B, T] (ignore index −100).</summary>

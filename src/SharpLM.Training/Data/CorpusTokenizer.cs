@@ -9,15 +9,18 @@ using SharpLM.Text.Training;
 
 namespace SharpLM.Training.Data;
 
+/// <summary>Which tokenizer a pretraining run builds from its corpus.</summary>
+public enum TokenizerKind { Char, Bpe }
+
 /// <summary>Encode/decode functions plus the tokenizer.json that reproduces them.</summary>
 public sealed record CorpusTokenizer(string Kind, int VocabSize, string Json, Func<string, int[]> Encode, Func<int[], string> Decode)
 {
-    /// <summary>Builds the tokenizer named by <paramref name="kind"/> ("char" or "bpe") from <paramref name="corpus"/>.</summary>
-    public static CorpusTokenizer Train(string kind, string corpus, int bpeVocabSize, IProgress<string>? progress = null) => kind switch
+    /// <summary>Builds the tokenizer of <paramref name="kind"/> from <paramref name="corpus"/>.</summary>
+    public static CorpusTokenizer Train(TokenizerKind kind, string corpus, int bpeVocabSize, IProgress<string>? progress = null) => kind switch
     {
-        "char" => FromChar(CharTokenizer.FromCorpus(corpus)),
-        "bpe" => FromJson(BpeFiles.TokenizerJson(BpeTrainer.Train([corpus], new BpeTrainerOptions { VocabSize = bpeVocabSize }, progress)), "trained BPE"),
-        _ => throw new ArgumentException($"CorpusTokenizer: tokenizer '{kind}' is not one of char, bpe."),
+        TokenizerKind.Char => FromChar(CharTokenizer.FromCorpus(corpus)),
+        TokenizerKind.Bpe => FromJson(BpeFiles.TokenizerJson(BpeTrainer.Train([corpus], new BpeTrainerOptions { VocabSize = bpeVocabSize }, progress)), "trained BPE"),
+        _ => throw new ArgumentException($"CorpusTokenizer: tokenizer {kind} is not one of char, bpe."),
     };
 
     private static CorpusTokenizer FromChar(CharTokenizer t) => new("char", t.VocabSize, t.ToJson(), t.Encode, ids => t.Decode(ids));

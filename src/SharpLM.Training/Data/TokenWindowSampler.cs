@@ -3,11 +3,12 @@
 // whose state is part of a checkpoint, so a resumed run sees exactly the batches the uninterrupted run would.
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;
+using SharpLM.Training.Trainers;
 
 namespace SharpLM.Training.Data;
 
 /// <summary>Random-window batches over a token array.</summary>
-public sealed class TokenWindowSampler
+public sealed class TokenWindowSampler : IBatchSource<(Tensor X, Tensor Y)>
 {
     private readonly int[] _tokens;
     private readonly Generator _rng;

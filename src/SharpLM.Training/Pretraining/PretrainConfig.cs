@@ -1,9 +1,13 @@
 // PretrainConfig: every setting of a pretraining run as one typed record, read from JSON (snake_case keys;
 // unknown keys rejected) and overridden by `key=value` pairs from the command line; the resolved config is
-// stored with the run.
+// stored with the run. Kinds (optimizer, schedule, tokenizer) are enums in code and names in JSON; an unknown
+// name is an error naming the field and the allowed names.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SharpLM.Training.Data;
+using SharpLM.Training.Schedules;
+using SharpLM.Training.Trainers;
 
 namespace SharpLM.Training.Pretraining;
 
@@ -17,9 +21,12 @@ public sealed record PretrainConfig
     /// <summary>With token shards as data: the tokenizer they were made with (tokenizer.json, GGUF, vocab.json folder…).</summary>
     public string? TokenizerPath { get; init; }
     /// <summary>"char" (one token per character) or "bpe" (byte-level BPE trained on the corpus).</summary>
-    public string Tokenizer { get; init; } = "char";
+    [JsonConverter(typeof(TokenizerKindConverter))]
+    public TokenizerKind Tokenizer { get; init; } = TokenizerKind.Char;
     public int BpeVocabSize { get; init; } = 1024;
     // model (LLaMA-style decoder)
+    /// <summary>Start from these weights (any file SharpLM.Models.Checkpoints.ModelFile.Load opens: HF folder, GGUF, llama2.c .bin); the model fields below are then ignored except context, dropout and activation_checkpointing.</summary>
+    public string? InitFrom { get; init; }
     public int Dim { get; init; } = 256;
     public int Layers { get; init; } = 4;
     public int Heads { get; init; } = 4;
@@ -36,11 +43,14 @@ public sealed record PretrainConfig
     public int GradAccum { get; init; } = 1;
     public int Steps { get; init; } = 300;
     /// <summary>"adamw" or "sgd" (momentum <see cref="Beta1"/>).</summary>
-    public string Optimizer { get; init; } = "adamw";
+    [JsonConverter(typeof(OptimizerKindConverter))]
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
     public float Lr { get; init; } = 3e-3f;
     public float MinLrRatio { get; init; } = 0.1f;
     public int WarmupSteps { get; init; } = 30;
-    public string Schedule { get; init; } = "cosine";
+    /// <summary>"cosine", "linear", "constant" or "wsd" (warmup-stable-decay).</summary>
+    [JsonConverter(typeof(DecayKindConverter))]
+    public DecayKind Schedule { get; init; } = DecayKind.Cosine;
     public float WeightDecay { get; init; } = 0.1f;
     public float Beta1 { get; init; } = 0.9f;
     public float Beta2 { get; init; } = 0.95f;
@@ -73,7 +83,7 @@ public sealed record PretrainConfig
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"PretrainConfig: {path} does not exist.", path);
         try { return JsonSerializer.Deserialize<PretrainConfig>(File.ReadAllText(path), Json) ?? throw new FormatException($"{path}: empty config."); }
-        catch (JsonException e) { throw new FormatException($"{path}: {e.Message}", e); }
+        catch (JsonException e) { throw new FormatException($"{path}: {Describe(e)}", e); }
     }
 
     /// <summary>Applies `key=value` overrides (snake_case keys of this record).</summary>
@@ -89,7 +99,14 @@ public sealed record PretrainConfig
             node[key] = JsonNode.Parse(LooksLikeJsonScalar(value) ? value : JsonSerializer.Serialize(value));
         }
         try { return JsonSerializer.Deserialize<PretrainConfig>(node.ToJsonString(), Json)!; }
-        catch (JsonException e) { throw new FormatException($"overrides: {e.Message}", e); }
+        catch (JsonException e) { throw new FormatException($"overrides: {Describe(e)}", e); }
+    }
+
+    /// <summary>The field a JSON error is about, then the error ("optimizer: unknown value 'lion' (allowed: adamw, sgd).").</summary>
+    private static string Describe(JsonException e)
+    {
+        string field = e.Path is { Length: > 2 } p && p.StartsWith("$.") ? p[2..] : "";
+        return field.Length > 0 && !e.Message.Contains(e.Path!) ? $"{field}: {e.Message}" : e.Message;
     }
 
     private static bool LooksLikeJsonScalar(string v) => v is "true" or "false" or "null" || double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _);
@@ -102,10 +119,11 @@ public sealed record PretrainConfig
         Check(BatchSize > 0 && GradAccum > 0 && Steps > 0, "batch_size, grad_accum and steps must be positive.");
         Check(Lr > 0 && MinLrRatio is >= 0 and <= 1, "lr must be > 0 and min_lr_ratio in [0, 1].");
         Check(ValFraction is > 0 and < 1, "val_fraction must be in (0, 1).");
-        Check(Optimizer is "adamw" or "sgd", $"optimizer must be adamw or sgd, got '{Optimizer}'.");
-        Check(Tokenizer is "char" or "bpe", $"tokenizer must be char or bpe, got '{Tokenizer}'.");
-        Check(Tokenizer != "bpe" || BpeVocabSize >= 257, $"bpe_vocab_size must be at least 257 (256 bytes + <|endoftext|>), got {BpeVocabSize}.");
-        Check(Schedule is "cosine" or "linear" or "constant" or "wsd", $"schedule must be cosine, linear, constant or wsd, got '{Schedule}'.");
+        Check(Enum.IsDefined(Optimizer), $"optimizer {Optimizer} is not adamw or sgd.");
+        Check(Enum.IsDefined(Tokenizer), $"tokenizer {Tokenizer} is not char or bpe.");
+        Check(Tokenizer != TokenizerKind.Bpe || BpeVocabSize >= 257, $"bpe_vocab_size must be at least 257 (256 bytes + <|endoftext|>), got {BpeVocabSize}.");
+        Check(Enum.IsDefined(Schedule), $"schedule {Schedule} is not cosine, linear, constant or wsd.");
+        Check(InitFrom is null || InitFrom.Length > 0, "init_from must be a model path or absent.");
         Check(EvalEvery > 0 && EvalBatches > 0 && CheckpointEvery > 0, "eval_every, eval_batches and checkpoint_every must be positive.");
         return this;
     }

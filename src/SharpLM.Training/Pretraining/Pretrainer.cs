@@ -1,23 +1,19 @@
-// Pretrainer: the pretraining loop — character-level tokenization of a corpus, a LLaMA-style decoder,
-// AdamW with decay/no-decay groups, warmup + decay schedule, gradient accumulation, global-norm clipping,
-// loss-spike/NaN batch skipping, periodic validation (loss, perplexity, bits per character), metrics in the
-// SQLite run store, PNG curves, atomic checkpoints and exact resume. Progress goes to an IProgress callback;
-// cancellation stops after the current step and still writes a checkpoint.
-using System.Diagnostics;
+// Pretrainer: pretraining as a composition — a tokenizer built from the corpus (char or BPE) or the shards'
+// own, a LLaMA-style decoder (fresh, or `init_from` a model file), random token windows (TokenWindowSampler)
+// and the causal-LM loss given to the generic Trainer, with callbacks for validation (loss, perplexity, bits
+// per character/byte, a sample), the SQLite run store, atomic checkpoints (exact resume) and progress. PNG
+// curves and the HTML summary are drawn at the end; cancellation stops after the step and still checkpoints.
 using SharpLM.Models.Transformer;
 using SharpLM.Training.Checkpoints;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
+using SharpLM.Models.Checkpoints;
 using SharpLM.Tensors.Threading;
 using SharpLM.Training.Data;
-using SharpLM.Training.Optim;
+using SharpLM.Training.Trainers;
 using SharpLM.Training.Runs;
-using SharpLM.Training.Schedules;
 
 namespace SharpLM.Training.Pretraining;
-
-/// <summary>One progress report.</summary>
-public sealed record TrainProgress(long Step, long TotalSteps, float Loss, float Lr, float GradNorm, double TokensPerSecond, TimeSpan Eta, float? ValLoss, string? Event);
 
 /// <summary>What a finished (or cancelled) run produced.</summary>
 public sealed record PretrainResult(long RunId, string OutDir, long StepsDone, float FinalValLoss, float BestValLoss, IReadOnlyList<string> Files, bool Cancelled);
@@ -77,7 +73,24 @@ public sealed class Pretrainer
         _train = ids[..^nVal];
         _val = ids[^nVal..];
         using var _ = TensorScope.Outside();
-        Model = new DecoderModel(ModelConfig(config, _tok.VocabSize), config.Seed);
+        Model = config.InitFrom is null ? new DecoderModel(ModelConfig(config, _tok.VocabSize), config.Seed) : InitFrom(config, _tok.VocabSize);
+    }
+
+    /// <summary>
+    /// The model of <see cref="PretrainConfig.InitFrom"/> (any file ModelFile.Load opens), rebuilt with this run's
+    /// dropout and activation-checkpointing settings; its vocabulary must be the tokenizer's and its context at
+    /// least the run's.
+    /// </summary>
+    private static DecoderModel InitFrom(PretrainConfig c, int vocab)
+    {
+        using var loaded = ModelFile.Load(c.InitFrom!);
+        if (loaded.Config.VocabSize != vocab)
+            throw new ArgumentException($"PretrainConfig.init_from: {c.InitFrom} has a vocabulary of {loaded.Config.VocabSize}; the run's tokenizer has {vocab}.");
+        if (loaded.Config.MaxPositions < c.Context)
+            throw new ArgumentException($"PretrainConfig.init_from: {c.InitFrom} has a context of {loaded.Config.MaxPositions}; the run's context is {c.Context}.");
+        var model = new DecoderModel(loaded.Config with { Dropout = c.Dropout, ActivationCheckpointing = c.ActivationCheckpointing }, c.Seed);
+        using (TensorScope.Begin()) model.LoadStateDict(loaded.StateDict());
+        return model;
     }
 
     /// <summary>The decoder configuration a pretraining config describes.</summary>
@@ -87,113 +100,48 @@ public sealed class Pretrainer
         FfnDim = c.FfnDim, MaxPositions = c.Context, Dropout = c.Dropout, TiedEmbeddings = false, ActivationCheckpointing = c.ActivationCheckpointing,
     }.Validate();
 
+    /// <summary>The Trainer settings a pretraining config describes.</summary>
+    public static TrainerOptions TrainerOptions(PretrainConfig c) => new()
+    {
+        Steps = c.Steps, GradAccum = c.GradAccum, Optimizer = c.Optimizer, Lr = c.Lr, MinLrRatio = c.MinLrRatio, WarmupSteps = c.WarmupSteps,
+        Schedule = c.Schedule, WeightDecay = c.WeightDecay, Beta1 = c.Beta1, Beta2 = c.Beta2, Clip = c.Clip, SpikeFactor = c.SpikeFactor,
+        EvalEvery = c.EvalEvery, CheckpointEvery = c.CheckpointEvery, MaxMinutes = c.MaxMinutes, Freeze = c.Freeze,
+    };
+
     /// <summary>Trains; <paramref name="sample"/> (optional) turns the model into a text sample at each evaluation.</summary>
     public PretrainResult Run(IProgress<TrainProgress>? progress = null, Func<DecoderModel, CorpusTokenizer, string>? sample = null, CancellationToken cancel = default, bool resume = false)
     {
         var c = _cfg;
         if (c.Threads > 0) WorkerPool.SetThreads(c.Threads);
         Directory.CreateDirectory(c.OutDir);
-        var named = Model.NamedParameters().ToList(); // walked once, not per step
-        var parameters = named.Select(p => p.Param).ToList();
-        foreach (var f in c.Freeze)
-            if (!named.Any(p => p.Name.StartsWith(f, StringComparison.Ordinal)))
-                throw new ArgumentException($"PretrainConfig.freeze: no parameter name starts with '{f}'.");
-        foreach (var (_, p) in named.Where(p => c.Freeze.Any(f => p.Name.StartsWith(f, StringComparison.Ordinal)))) p.RequiresGrad = false;
-        var trainable = named.Where(p => p.Param.RequiresGrad);
-        var groups = ParamGroup.DecayMatricesOnly(trainable, c.WeightDecay);
-        IOptimizer opt = c.Optimizer == "sgd" ? new Sgd(groups, momentum: c.Beta1) : new AdamW(groups, c.Beta1, c.Beta2);
-        var schedule = new LrSchedule(c.Lr, c.WarmupSteps, c.Steps, c.Schedule switch
-        {
-            "linear" => DecayKind.Linear, "constant" => DecayKind.Constant, "wsd" => DecayKind.WarmupStableDecay, _ => DecayKind.Cosine,
-        }, c.MinLrRatio);
         var sampler = new TokenWindowSampler(_train, c.BatchSize, c.Context, c.Seed ^ 0xda7a);
+        var trainer = new Trainer<DecoderModel, (Tensor X, Tensor Y)>(Model, sampler, new CausalLmLoss(), TrainerOptions(c));
         using var store = new RunStore(Path.Combine(c.OutDir, "runs.sqlite"));
         var ckpt = new CheckpointDirectory(Path.Combine(c.OutDir, "checkpoint"));
         long step = 0, runId;
         if (resume && ckpt.Exists)
         {
-            var state = ckpt.Load(Model, opt, _tok);
+            var state = ckpt.Load(Model, trainer.Optimizer, _tok);
             step = state.Step; runId = state.RunId; sampler.State = state.SamplerState; Model.DropoutRngState = state.DropoutState;
             progress?.Report(new TrainProgress(step, c.Steps, float.NaN, 0, 0, 0, TimeSpan.Zero, null, $"resumed from step {step}"));
         }
         else runId = store.StartRun(Path.GetFileName(Path.GetFullPath(c.OutDir)), c.ToJson());
 
-        float running = float.NaN, bestVal = float.PositiveInfinity, lastVal = float.NaN;
-        var clock = Stopwatch.StartNew();
-        long tokensPerStep = (long)c.BatchSize * c.Context * c.GradAccum, stepsThisSession = 0;
-        bool cancelled = false;
-        Model.Train();
-        bool outOfTime = false;
-        while (step < c.Steps)
-        {
-            if (cancel.IsCancellationRequested) { cancelled = true; break; }
-            if (c.MaxMinutes > 0 && clock.Elapsed.TotalMinutes >= c.MaxMinutes) { outOfTime = true; break; }
-            var sw = Stopwatch.StartNew();
-            float lr = schedule.At(step), lossSum = 0, norm;
-            using (var scope = TensorScope.Begin())
-            {
-                opt.ZeroGrad();
-                for (int micro = 0; micro < c.GradAccum; micro++)
-                {
-                    var (x, y) = sampler.Next();
-                    var loss = DecoderModel.Loss(Model.Forward(x), y);
-                    lossSum += loss.Item();
-                    (c.GradAccum == 1 ? loss : Ops.MulScalar(loss, 1f / c.GradAccum)).Backward();
-                }
-            }
-            float stepLoss = lossSum / c.GradAccum;
-            string? evt = null;
-            bool spike = !float.IsFinite(stepLoss) || (!float.IsNaN(running) && stepLoss > c.SpikeFactor * running);
-            if (spike)
-            {
-                opt.ZeroGrad(); // skip the update; the batch is logged as skipped
-                norm = float.NaN;
-                evt = $"skipped batch at step {step}: loss {stepLoss:G4} (running mean {running:G4})";
-            }
-            else
-            {
-                norm = GradClip.ClipGlobalNorm(parameters, c.Clip);
-                opt.Step(lr);
-                running = float.IsNaN(running) ? stepLoss : 0.95f * running + 0.05f * stepLoss;
-            }
-            step++; stepsThisSession++;
-            double tps = tokensPerStep / sw.Elapsed.TotalSeconds;
-            var metrics = new Dictionary<string, double> { ["train/loss"] = stepLoss, ["lr"] = lr, ["tokens_per_s"] = tps };
-            if (!spike) metrics["grad_norm"] = norm; else metrics["skipped"] = 1;
-            float? val = null;
-            if (step % c.EvalEvery == 0 || step == c.Steps)
-            {
-                val = lastVal = Evaluate();
-                bestVal = Math.Min(bestVal, lastVal);
-                metrics["val/loss"] = lastVal;
-                metrics["val/ppl"] = Math.Exp(lastVal);
-                metrics["val/bpc"] = lastVal / Math.Log(2);
-                metrics["val/bpb"] = lastVal / Math.Log(2) / _bytesPerToken; // bits per UTF-8 byte, comparable across tokenizers
-                if (sample is not null) { Model.Eval(); evt = "sample: " + sample(Model, _tok); Model.Train(); }
-            }
-            store.Log(runId, step, metrics);
-            if (step % c.CheckpointEvery == 0 || step == c.Steps) ckpt.Save(Model, opt, _tok, new TrainerState(step, runId, sampler.State, Model.DropoutRngState));
-            var elapsed = clock.Elapsed;
-            var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / stepsThisSession * (c.Steps - step));
-            progress?.Report(new TrainProgress(step, c.Steps, stepLoss, lr, norm, tps, eta, val, evt));
-        }
-        if (outOfTime && step % c.EvalEvery != 0)
-        {
-            lastVal = Evaluate();
-            bestVal = Math.Min(bestVal, lastVal);
-            store.Log(runId, step, new Dictionary<string, double> { ["val/loss"] = lastVal, ["val/ppl"] = Math.Exp(lastVal), ["val/bpc"] = lastVal / Math.Log(2) });
-            progress?.Report(new TrainProgress(step, c.Steps, float.NaN, 0, 0, 0, TimeSpan.Zero, lastVal, $"time budget of {c.MaxMinutes} min reached at step {step}"));
-        }
-        if (cancelled || outOfTime) ckpt.Save(Model, opt, _tok, new TrainerState(step, runId, sampler.State, Model.DropoutRngState));
-        store.EndRun(runId, cancelled ? "cancelled" : "finished");
+        trainer.Callbacks.Add(new PretrainEvaluation(this, sample));
+        trainer.Callbacks.Add(new RunStoreCallback(store, runId));
+        trainer.Callbacks.Add(new CheckpointCallback(s => ckpt.Save(Model, trainer.Optimizer, _tok, new TrainerState(s, runId, sampler.State, Model.DropoutRngState)), c.CheckpointEvery, c.Steps));
+        if (progress is not null) trainer.Callbacks.Add(new ProgressCallback(progress));
+        var outcome = trainer.Run(step, cancel);
+
+        store.EndRun(runId, outcome.Cancelled ? "cancelled" : "finished");
         var files = new List<string> { store.Path, ckpt.Path };
-        if (step > 0)
+        if (outcome.StepsDone > 0)
         {
             files.Add(RunPlots.Save(store, runId, ["train/loss", "val/loss"], Path.Combine(c.OutDir, "loss.png"), "loss"));
             files.Add(RunPlots.Save(store, runId, ["lr"], Path.Combine(c.OutDir, "lr.png"), "learning rate"));
             files.Add(RunSummary.Write(store, runId, Path.Combine(c.OutDir, "summary.html"), ["loss.png", "lr.png"]));
         }
-        return new PretrainResult(runId, c.OutDir, step, lastVal, bestVal, files, cancelled);
+        return new PretrainResult(runId, c.OutDir, outcome.StepsDone, outcome.LastValLoss, outcome.BestValLoss, files, outcome.Cancelled);
     }
 
     /// <summary>Mean validation loss over a fixed set of windows (same windows at every evaluation).</summary>
