@@ -6,6 +6,7 @@ using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
 using SharpLM.Text.ChatTemplates;
 

@@ -5,6 +5,7 @@ using System.CommandLine;
 using SharpLM.Eval.Harness;
 using SharpLM.Eval.Reports;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
 
 namespace SharpLM.Cli;

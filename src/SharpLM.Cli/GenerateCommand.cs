@@ -10,6 +10,7 @@ using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
 using SharpLM.Tensors.Threading;
 

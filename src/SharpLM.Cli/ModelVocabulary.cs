@@ -3,6 +3,7 @@
 // see the same tokens). SharpLM.Text describes a tokenizer as GGUF keys; SharpLM.Models writes them — the CLI
 // joins the two because neither layer may reference the other.
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
 using SharpLM.Text;
 using SharpLM.Text.Formats;

@@ -4,6 +4,7 @@
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
 
 namespace SharpLM.Cli;

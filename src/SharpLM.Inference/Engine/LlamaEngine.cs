@@ -12,7 +12,9 @@
 // Forward (ICausalLm) is the one-chunk case on slot 0. CopySlot forks a slot's cached prefix into another (beam search).
 using System.Runtime.InteropServices;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;
 

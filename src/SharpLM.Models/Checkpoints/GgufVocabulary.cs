@@ -1,6 +1,7 @@
 // GgufVocabulary: the tokenizer.ggml.* keys a GGUF model needs for llama.cpp to load it. A real vocabulary
 // comes from the tokenizer; Placeholder builds a SentencePiece-style one for models without a tokenizer
 // (<unk>, <s>, </s>, the 256 byte tokens <0x00>…<0xFF>, then "▁t{i}"), so weights-only conversions load.
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Models.Checkpoints;

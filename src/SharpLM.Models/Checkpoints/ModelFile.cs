@@ -7,9 +7,12 @@
 // the same DecoderModel and `sharplm convert` is load-then-save.
 using System.Text.Json;
 using SharpLM.Models.Families;
+using SharpLM.Formats;
 using SharpLM.Models.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Formats.Llama2c;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;

@@ -2,6 +2,7 @@
 // (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel, BaichuanForCausalLM). Missing
 // optional keys take the defaults the HF classes use; missing required keys are named in the error.
 using System.Text.Json;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;

@@ -11,6 +11,8 @@
 // The 6-bit (scale, min) of sub-block j < 4 are the low 6 bits of bytes j and j+4; for j ≥ 4 the low nibble
 // (scale) or high nibble (min) of byte j+4 with the top two bits of byte j−4 (scale) or byte j (min) above it.
 using System.Buffers.Binary;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 
 namespace SharpLM.Models.Formats.Gguf;
 

@@ -11,6 +11,8 @@
 // K-quants (Q4_K, Q5_K, Q6_K) are dequantised by GgmlKQuant.
 // "x/d" is computed as x*(1/d) exactly like the reference, and round() is C roundf (half away from zero).
 using System.Buffers.Binary;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 
 namespace SharpLM.Models.Formats.Gguf;
 

@@ -1,6 +1,6 @@
 // GgufKeys: metadata key names used by llama.cpp (gguf-py constants.py / llama-arch.cpp). Per-architecture
 // keys are "{arch}.…"; the LLaMA ones are spelled out, and Arch(...) builds them for other architectures.
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>Well-known GGUF metadata keys.</summary>
 public static class GgufKeys

@@ -4,7 +4,7 @@
 //   | padding to general.alignment (default 32) | data (each tensor at data_start + offset, offset aligned)
 // A string is u64 length + UTF-8 bytes; an array is u32 element type + u64 count + elements.
 // Every count is checked against the bytes that remain before anything is allocated.
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>An open GGUF file: metadata and tensor infos parsed, tensor data left in the memory map.</summary>
 public sealed class GgufFile : IDisposable

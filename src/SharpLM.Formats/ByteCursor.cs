@@ -4,7 +4,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace SharpLM.Models.Formats;
+namespace SharpLM.Formats;
 
 internal unsafe struct ByteCursor(byte* start, long length, string file)
 {
