@@ -7,7 +7,6 @@ using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Formats;
-using SharpLM.Models.Formats;
 using SharpLM.Text.ChatTemplates;
 
 namespace SharpLM.Cli;

@@ -6,7 +6,6 @@ using SharpLM.Eval.Harness;
 using SharpLM.Eval.Reports;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Formats;
-using SharpLM.Models.Formats;
 
 namespace SharpLM.Cli;
 

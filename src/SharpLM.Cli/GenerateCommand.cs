@@ -11,7 +11,6 @@ using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Formats;
-using SharpLM.Models.Formats;
 using SharpLM.Tensors.Threading;
 
 namespace SharpLM.Cli;

@@ -4,8 +4,8 @@
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Text.Formats;
 using SharpLM.Formats;
-using SharpLM.Models.Formats;
 
 namespace SharpLM.Cli;
 

@@ -13,7 +13,6 @@
 using System.Runtime.InteropServices;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Formats;
-using SharpLM.Models.Formats;
 using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;

@@ -3,6 +3,7 @@
 // ggml's reference C) compared byte for byte (quantise) and bit for bit (dequantise).
 using Xunit;
 using System.Text.Json;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Models.Tests.Formats;
