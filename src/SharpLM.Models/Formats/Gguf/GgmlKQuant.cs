@@ -13,6 +13,7 @@
 using System.Buffers.Binary;
 using SharpLM.Formats;
 using SharpLM.Formats.Gguf;
+using TensorConvert = SharpLM.Tensors.Cpu.Convert;
 
 namespace SharpLM.Models.Formats.Gguf;
 
@@ -59,7 +60,7 @@ public static class GgmlKQuant
         }
     }
 
-    private static float Fp16(ReadOnlySpan<byte> b) => (float)BinaryPrimitives.ReadHalfLittleEndian(b);
+    private static float Fp16(ReadOnlySpan<byte> b) => TensorConvert.HalfToFloat(BinaryPrimitives.ReadUInt16LittleEndian(b));
 
     /// <summary>The 6-bit scale and min of Q4_K/Q5_K sub-block <paramref name="j"/> (0..7) from the 12 packed bytes.</summary>
     public static (int Scale, int Min) ScaleMin(ReadOnlySpan<byte> s, int j) => j < 4
