@@ -8,6 +8,7 @@
 // Options: --threads 2  --types Q4_0,F16  --batches 1,4,8  --tokens 32  --dir PATH
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors.Threading;
 

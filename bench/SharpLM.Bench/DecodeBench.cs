@@ -11,6 +11,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors.Threading;

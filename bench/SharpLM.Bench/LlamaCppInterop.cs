@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SharpLM.Inference.Generation;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;
 

@@ -4,6 +4,7 @@
 // Options: --threads 1,2  --tokens 128
 using System.Diagnostics;
 using SharpLM.Inference.Engine;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors.Threading;
 

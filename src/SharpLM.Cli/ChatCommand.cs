@@ -6,7 +6,7 @@ using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
 using SharpLM.Text.ChatTemplates;
 
 namespace SharpLM.Cli;

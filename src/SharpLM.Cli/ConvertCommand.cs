@@ -2,7 +2,9 @@
 // file or a llama2.c checkpoint and write it in the format OUT names (*.gguf, *.bin, otherwise a folder).
 using System.CommandLine;
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Text.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Cli;

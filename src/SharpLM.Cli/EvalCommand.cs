@@ -5,7 +5,7 @@ using System.CommandLine;
 using SharpLM.Eval.Harness;
 using SharpLM.Eval.Reports;
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
 
 namespace SharpLM.Cli;
 

@@ -10,7 +10,7 @@ using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
 using SharpLM.Tensors.Threading;
 
 namespace SharpLM.Cli;

@@ -28,7 +28,7 @@ internal static class ModelCommand
             else if (preset is not null && DecoderPresets.ByName.TryGetValue(preset, out var p)) c = p;
             else { Console.Error.WriteLine($"model info: give --config PATH or --preset NAME (one of {string.Join(", ", DecoderPresets.ByName.Keys)})."); return 2; }
         }
-        catch (Exception e) when (e is SharpLM.Models.Formats.ModelFormatException or FormatException or NotSupportedException or FileNotFoundException or ArgumentException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is SharpLM.Formats.ModelFormatException or FormatException or NotSupportedException or FileNotFoundException or ArgumentException or System.Text.Json.JsonException)
         {
             Console.Error.WriteLine($"model info: {e.Message}");
             return 2;

@@ -2,6 +2,7 @@
 // tokenizer.json beside HF weights (Hugging Face format, or SharpLM's character vocabulary from
 // pretraining) — plus its EOS id and chat template, for the CLI verbs that take text.
 using System.Text.Json;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Text;
 using SharpLM.Text.Char;
@@ -17,13 +18,13 @@ internal sealed record ModelTokenizer(Func<string, int[]> Encode, Func<int[], st
     {
         if (ModelFile.Detect(modelPath) == ModelFileFormat.Gguf)
         {
-            var md = GgufVocabReader.Read(modelPath);
-            return From(GgufTokenizerLoader.Load(md), md.GetString("tokenizer.chat_template"));
+            var md = GgufTokenizerLoader.ReadMetadata(modelPath);
+            return From(GgufTokenizerLoader.Load(md), md.GetString(GgufKeys.TokenizerChatTemplate));
         }
-        string file = TokenizerJsonPath(modelPath), dir = Path.GetDirectoryName(file)!;
+        string file = ModelVocabulary.TokenizerJsonPath(modelPath), dir = Path.GetDirectoryName(file)!;
         if (!File.Exists(file)) throw new FileNotFoundException($"no tokenizer beside the model (looked for {file}).", file);
         string json = File.ReadAllText(file);
-        if (IsCharVocabulary(json))
+        if (ModelVocabulary.IsCharVocabulary(json))
         {
             var ch = CharTokenizer.FromJson(json, file);
             return new ModelTokenizer(ch.Encode, ids => ch.Decode(ids), null, BuiltInTemplates.Get(ChatFormat.ChatML));
@@ -33,17 +34,6 @@ internal sealed record ModelTokenizer(Func<string, int[]> Encode, Func<int[], st
         if (File.Exists(cfg) && JsonDocument.Parse(File.ReadAllText(cfg)).RootElement.TryGetProperty("chat_template", out var ct) && ct.ValueKind == JsonValueKind.String)
             template = ct.GetString();
         return From(TokenizerLoader.Load(dir), template);
-    }
-
-    /// <summary>The tokenizer.json beside the weights of a non-GGUF model (a folder, or the folder of a file).</summary>
-    public static string TokenizerJsonPath(string modelPath) =>
-        Path.Combine(Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "tokenizer.json");
-
-    /// <summary>Whether a tokenizer.json holds SharpLM's character vocabulary (written by pretraining), not a Hugging Face tokenizer.</summary>
-    public static bool IsCharVocabulary(string tokenizerJson)
-    {
-        using var doc = JsonDocument.Parse(tokenizerJson);
-        return doc.RootElement.TryGetProperty("type", out var t) && t.GetString() == "char";
     }
 
     private static ModelTokenizer From(Tokenizer tok, string? chatTemplate)

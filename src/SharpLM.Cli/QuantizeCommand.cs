@@ -4,7 +4,8 @@
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Text.Formats;
+using SharpLM.Formats;
 
 namespace SharpLM.Cli;
 

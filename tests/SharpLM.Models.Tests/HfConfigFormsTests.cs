@@ -124,7 +124,7 @@ public class RopeSettingsInFilesTests
         {
             string gguf = Path.Combine(dir, "m.gguf");
             SharpLM.Models.Checkpoints.ModelFile.Save(model, gguf, SharpLM.Models.Checkpoints.ModelFileFormat.Gguf);
-            using (var g = SharpLM.Models.Formats.Gguf.GgufFile.Open(gguf))
+            using (var g = SharpLM.Formats.Gguf.GgufFile.Open(gguf))
             {
                 Assert.Equal(500000.0, g.GetDouble("llama.rope.freq_base"));
                 Assert.Equal("linear", g.GetString("llama.rope.scaling.type"));

@@ -1,4 +1,5 @@
 // ModelFiles: reads a model.safetensors through the production reader into name → tensor.
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Tensors;
 

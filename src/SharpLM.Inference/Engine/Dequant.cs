@@ -3,6 +3,7 @@
 // equal GgmlQuant.Dequantize exactly.
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using System.Runtime.CompilerServices;
 

@@ -1,12 +1,13 @@
-// Fp16: IEEE half → float conversion without F16C (which .NET does not expose): the 15 magnitude bits are
-// shifted into float position and scaled by 2^112, which is exact for normals, subnormals and zero;
-// exponent 31 (inf/NaN) is patched. Scalar form, a 65536-entry table for block scales (the scales of a model
+// Fp16: IEEE half → float conversion for the engine without F16C (which .NET does not expose). The scalar form
+// is SharpLM.Tensors' Convert.HalfToFloat (15 magnitude bits shifted into float position, scaled by 2^112;
+// exponent 31 patched to inf/NaN); here: a 65536-entry table of it for block scales (the scales of a model
 // sit in a narrow exponent range, so the touched entries stay cached), and Vector512 forms: Load16 (exact)
 // and LoadScaled16 for the F16 GEMV, with 8-wide AVX2 twins Load8/LoadScaled8 (3 ops: sign-extend, shift, mask — the value times 2^-112, which the
 // kernel undoes once per row; assumes finite weights: an inf/NaN half reads as a large finite value).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using TensorConvert = SharpLM.Tensors.Cpu.Convert;
 
 namespace SharpLM.Inference.Engine;
 
@@ -14,16 +15,9 @@ internal static unsafe class Fp16
 {
     private const float Pow2_112 = 5.192296858534828e33f; // 2^112 = 2^(127-15)
 
-    /// <summary>Exact fp16 → f32 of the bits <paramref name="h"/>.</summary>
+    /// <summary>Exact fp16 → f32 of the bits <paramref name="h"/> (SharpLM.Tensors' scalar conversion).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ToFloat(ushort h)
-    {
-        uint m = h & 0x7fffu;
-        float f = BitConverter.UInt32BitsToSingle(m << 13) * Pow2_112;
-        uint bits = BitConverter.SingleToUInt32Bits(f);
-        if (m >= 0x7c00u) bits = 0x7f800000u | ((m & 0x3ffu) << 13); // inf / NaN
-        return BitConverter.UInt32BitsToSingle(bits | ((h & 0x8000u) << 16));
-    }
+    public static float ToFloat(ushort h) => TensorConvert.HalfToFloat(h);
 
     /// <summary>fp16 bits → f32 for every bit pattern (256 KiB, 64-byte aligned).</summary>
     public static readonly float* Table = BuildTable();

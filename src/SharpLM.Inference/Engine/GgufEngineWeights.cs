@@ -2,7 +2,8 @@
 // q/k rows in llama.cpp's interleaved-pairs RoPE layout). 2-D weights stay in their stored type; norm vectors
 // are decoded to f32. The file stays open as long as the weights.
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Inference.Engine;

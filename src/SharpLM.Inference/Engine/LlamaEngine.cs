@@ -12,6 +12,7 @@
 // them: one row runs fused GEMV kernels (Matmul.Gemv), several rows GEMM (Matmul.Gemm), in passes of at
 // most MaxBatch rows. Only RoPE, the cache store and attention look at which sequence a row belongs to.
 // Forward (ICausalLm) is the one-chunk case on slot 0. CopySlot forks a slot's cached prefix into another (beam search).
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;

@@ -7,6 +7,7 @@
 //   registers); the rest (and quantised weights without activations) are dequantised panel
 //   by panel (rows in parallel) into a reused f32 scratch and multiplied by Sgemm.
 using System.Runtime.InteropServices;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors.Cpu;
 using SharpLM.Tensors.Threading;

@@ -2,7 +2,7 @@
 // for fast rollouts, perplexity and eval scoring. Each parameter is copied once into aligned f32 memory;
 // GPT-2's Conv1D weights ([in, out]) are transposed to the engine's [out, in]; a fused q/k/v matrix
 // (GPT-2 c_attn, Baichuan W_pack) is split into three row views. RoPE runs in the HF halves layout.
-using SharpLM.Models.Formats.Gguf;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;

@@ -212,11 +212,11 @@ internal static unsafe class RowDot
         int n = m.Cols;
         switch (m.Type)
         {
-            case Models.Formats.Gguf.GgmlType.F32: for (int r = r0; r < r1; r++) y[r] = F32((float*)m.Row(r), x, n); break;
-            case Models.Formats.Gguf.GgmlType.F16: for (int r = r0; r < r1; r++) y[r] = F16((ushort*)m.Row(r), x, n); break;
-            case Models.Formats.Gguf.GgmlType.BF16: for (int r = r0; r < r1; r++) y[r] = Bf16((ushort*)m.Row(r), x, n); break;
-            case Models.Formats.Gguf.GgmlType.Q8_0: for (int r = r0; r < r1; r++) y[r] = Q8_0(m.Row(r), q, n / 32); break;
-            case Models.Formats.Gguf.GgmlType.Q4_0: for (int r = r0; r < r1; r++) y[r] = Q4_0(m.Row(r), q, n / 32); break;
+            case SharpLM.Formats.Gguf.GgmlType.F32: for (int r = r0; r < r1; r++) y[r] = F32((float*)m.Row(r), x, n); break;
+            case SharpLM.Formats.Gguf.GgmlType.F16: for (int r = r0; r < r1; r++) y[r] = F16((ushort*)m.Row(r), x, n); break;
+            case SharpLM.Formats.Gguf.GgmlType.BF16: for (int r = r0; r < r1; r++) y[r] = Bf16((ushort*)m.Row(r), x, n); break;
+            case SharpLM.Formats.Gguf.GgmlType.Q8_0: for (int r = r0; r < r1; r++) y[r] = Q8_0(m.Row(r), q, n / 32); break;
+            case SharpLM.Formats.Gguf.GgmlType.Q4_0: for (int r = r0; r < r1; r++) y[r] = Q4_0(m.Row(r), q, n / 32); break;
             default: DequantizedRows(m, r0, r1, x, y); break;
         }
     }

@@ -1,5 +1,6 @@
 // WeightMatrix: a [rows, cols] weight kept in its stored ggml type inside the memory-mapped GGUF file
 // (row r starts at Data + r·RowBytes). Only the types the engine's kernels read directly are accepted.
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Inference.Engine;

@@ -1,12 +1,13 @@
-// GgufVocabulary: the tokenizer.ggml.* keys a GGUF model needs for llama.cpp to load it. A real vocabulary
-// comes from the tokenizer; Placeholder builds a SentencePiece-style one for models without a tokenizer
-// (<unk>, <s>, </s>, the 256 byte tokens <0x00>…<0xFF>, then "▁t{i}"), so weights-only conversions load.
-using SharpLM.Models.Formats.Gguf;
+// GgufVocabulary: the tokenizer.ggml.* key/values a GGUF model needs for llama.cpp to load it. A real vocabulary
+// is built from the tokenizer by SharpLM.Text (ModelVocabulary.KeyValues); Placeholder builds a SentencePiece-style
+// one for models without a tokenizer (<unk>, <s>, </s>, the 256 byte tokens <0x00>…<0xFF>, then "▁t{i}"), so
+// weights-only conversions load.
+using SharpLM.Formats.Gguf;
 
 namespace SharpLM.Models.Checkpoints;
 
-/// <summary>Vocabulary metadata for a GGUF file.</summary>
-public sealed record GgufVocabulary(string Model, string[] Tokens, float[] Scores, int[] TokenTypes, int BosId, int EosId, int UnknownId, string[]? Merges = null, string? Pre = null)
+/// <summary>Vocabulary metadata for a GGUF file, as tokenizer.ggml.* key/value pairs.</summary>
+public static class GgufVocabulary
 {
     // llama.cpp token types
     private const int Normal = 1, Unknown = 2, Control = 3, Byte = 6;
@@ -15,7 +16,7 @@ public sealed record GgufVocabulary(string Model, string[] Tokens, float[] Score
     /// A placeholder "llama" (SentencePiece) vocabulary of <paramref name="size"/> tokens; the 256 byte tokens
     /// are included when there is room (llama.cpp needs them to byte-fall-back when tokenizing text).
     /// </summary>
-    public static GgufVocabulary Placeholder(int size)
+    public static List<KeyValuePair<string, GgufValue>> Placeholder(int size)
     {
         if (size < 3) throw new ArgumentOutOfRangeException(nameof(size), size, "GgufVocabulary: a vocabulary needs at least the 3 special tokens.");
         var tokens = new string[size]; var scores = new float[size]; var types = new int[size];
@@ -25,20 +26,21 @@ public sealed record GgufVocabulary(string Model, string[] Tokens, float[] Score
         int first = 3;
         if (size >= 259) { for (int b = 0; b < 256; b++) (tokens[3 + b], types[3 + b]) = ($"<0x{b:X2}>", Byte); first = 259; }
         for (int i = first; i < size; i++) { tokens[i] = $"▁t{i}"; types[i] = Normal; scores[i] = -i; }
-        return new GgufVocabulary("llama", tokens, scores, types, BosId: 1, EosId: 2, UnknownId: 0);
+        return
+        [
+            new(GgufKeys.TokenizerModel, GgufValue.String("llama")),
+            new(GgufKeys.TokenizerTokens, GgufValue.Array(tokens)),
+            new(GgufKeys.TokenizerScores, GgufValue.Array(scores)),
+            new(GgufKeys.TokenizerTokenType, GgufValue.Array(types)),
+            new(GgufKeys.TokenizerBosId, GgufValue.UInt32(1)),
+            new(GgufKeys.TokenizerEosId, GgufValue.UInt32(2)),
+            new(GgufKeys.TokenizerUnknownId, GgufValue.UInt32(0)),
+        ];
     }
 
-    /// <summary>Adds the tokenizer.ggml.* keys to a writer.</summary>
-    public void AddTo(GgufWriter w)
+    /// <summary>Adds tokenizer.ggml.* pairs to a writer, in order.</summary>
+    public static void AddTo(GgufWriter w, IEnumerable<KeyValuePair<string, GgufValue>> vocab)
     {
-        w.Add(GgufKeys.TokenizerModel, GgufValue.String(Model))
-         .Add(GgufKeys.TokenizerTokens, GgufValue.Array(Tokens))
-         .Add(GgufKeys.TokenizerScores, GgufValue.Array(Scores))
-         .Add(GgufKeys.TokenizerTokenType, GgufValue.Array(TokenTypes))
-         .Add(GgufKeys.TokenizerBosId, GgufValue.UInt32((uint)BosId))
-         .Add(GgufKeys.TokenizerEosId, GgufValue.UInt32((uint)EosId))
-         .Add(GgufKeys.TokenizerUnknownId, GgufValue.UInt32((uint)UnknownId));
-        if (Merges is not null) w.Add(GgufKeys.TokenizerMerges, GgufValue.Array(Merges));
-        if (Pre is not null) w.Add(GgufKeys.TokenizerPre, GgufValue.String(Pre));
+        foreach (var (k, v) in vocab) w.Add(k, v);
     }
 }

@@ -7,9 +7,11 @@
 // the same DecoderModel and `sharplm convert` is load-then-save.
 using System.Text.Json;
 using SharpLM.Models.Families;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Formats.Llama2c;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
@@ -27,9 +29,7 @@ public static class ModelFile
     {
         if (Directory.Exists(path)) return ModelFileFormat.HfDirectory;
         if (!File.Exists(path)) throw new FileNotFoundException($"ModelFile: {path} does not exist.", path);
-        using var f = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[4];
-        if (f.Read(head) == 4 && BitConverter.ToUInt32(head) == GgufFile.Magic) return ModelFileFormat.Gguf;
+        if (GgufFile.IsGguf(path)) return ModelFileFormat.Gguf;
         if (path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)) return ModelFileFormat.Llama2c;
         throw new ModelFormatException(path, "", "not a GGUF file (magic 'GGUF'), a llama2.c .bin checkpoint or a Hugging Face folder");
     }
@@ -154,8 +154,10 @@ public static class ModelFile
         return model;
     }
 
-    /// <summary>Saves <paramref name="model"/>; <paramref name="ggufType"/> is the type of 2-D weights in GGUF (norms stay F32).</summary>
-    public static void Save(DecoderModel model, string path, ModelFileFormat format, GgmlType ggufType = GgmlType.F32, GgufVocabulary? vocab = null)
+    /// <summary>Saves <paramref name="model"/>; <paramref name="ggufType"/> is the type of 2-D weights in GGUF (norms stay F32);
+    /// <paramref name="vocab"/> is the tokenizer.ggml.* block written into a GGUF (a placeholder vocabulary when null).</summary>
+    public static void Save(DecoderModel model, string path, ModelFileFormat format, GgmlType ggufType = GgmlType.F32,
+        IReadOnlyList<KeyValuePair<string, GgufValue>>? vocab = null)
     {
         switch (format)
         {
@@ -173,7 +175,7 @@ public static class ModelFile
         }
     }
 
-    private static void SaveGguf(DecoderModel model, string path, GgmlType type, GgufVocabulary vocab)
+    private static void SaveGguf(DecoderModel model, string path, GgmlType type, IReadOnlyList<KeyValuePair<string, GgufValue>> vocab)
     {
         var c = model.Config;
         if (c.Family != ModelFamily.Llama || c.QkvBias || c.Positions != PositionKind.Rotary)
@@ -193,7 +195,7 @@ public static class ModelFile
             .Add(GgufKeys.GeneralQuantizationVersion, GgufValue.UInt32(2));
         if (c.RopeScaling != 1f)
             w.Add(GgufKeys.LlamaRopeScalingType, GgufValue.String("linear")).Add(GgufKeys.LlamaRopeScalingFactor, GgufValue.Float32(c.RopeScaling));
-        vocab.AddTo(w);
+        GgufVocabulary.AddTo(w, vocab);
         using var scope = TensorScope.Begin();
         foreach (var (name, p) in model.NamedParameters())
         {

@@ -3,8 +3,8 @@
 // classes use; missing required keys, and keys that would change the numbers but are not understood, are
 // named in the error.
 using System.Text.Json;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Families.Hf;
-using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 
 namespace SharpLM.Models.Families;

@@ -1,11 +1,32 @@
-// Convert: dtype conversion kernels over dense buffers. BF16 uses round-to-nearest-even on the dropped 16
-// bits (NaN stays a quiet NaN), as PyTorch and llama.cpp do; F16 uses the runtime's IEEE conversion.
+// Convert: dtype conversion kernels over dense buffers, and the one scalar fp16/bf16 ↔ f32 conversion every
+// layer uses (GGUF block scales, the inference engine). BF16 uses round-to-nearest-even on the dropped 16 bits
+// (NaN stays a quiet NaN), as PyTorch and llama.cpp do; F16 is IEEE (round-to-nearest-even, exact widening,
+// inf/NaN kept).
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace SharpLM.Tensors.Cpu;
 
-internal static unsafe class Convert
+/// <summary>Scalar half/bfloat16 conversions (public) and the buffer conversion kernel (internal).</summary>
+public static unsafe class Convert
 {
+    private const float Pow2_112 = 5.192296858534828e33f; // 2^112 = 2^(127-15)
+
+    /// <summary>Exact fp16 → f32 of the bits <paramref name="h"/>: the 15 magnitude bits shifted into float position
+    /// and scaled by 2^112 (exact for normals, subnormals and zero); exponent 31 becomes inf/NaN with its payload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HalfToFloat(ushort h)
+    {
+        uint m = h & 0x7fffu;
+        float f = BitConverter.UInt32BitsToSingle(m << 13) * Pow2_112;
+        uint bits = BitConverter.SingleToUInt32Bits(f);
+        if (m >= 0x7c00u) bits = 0x7f800000u | ((m & 0x3ffu) << 13); // inf / NaN
+        return BitConverter.UInt32BitsToSingle(bits | ((h & 0x8000u) << 16));
+    }
+
+    /// <summary>f32 → fp16 bits, IEEE round-to-nearest-even (overflow → inf, NaN stays NaN).</summary>
+    public static ushort FloatToHalf(float f) => BitConverter.HalfToUInt16Bits((Half)f);
+
     /// <summary>f32 → bf16 bits with round-to-nearest-even.</summary>
     public static ushort FloatToBf16(float f)
     {
@@ -19,7 +40,7 @@ internal static unsafe class Convert
     public static float Bf16ToFloat(ushort b) => BitConverter.UInt32BitsToSingle((uint)b << 16);
 
     /// <summary>Converts <paramref name="n"/> dense elements from one dtype to another.</summary>
-    public static void Run(void* src, DType from, void* dst, DType to, long n)
+    internal static void Run(void* src, DType from, void* dst, DType to, long n)
     {
         int len = checked((int)n);
         if (from == to) { Buffer.MemoryCopy(src, dst, n * from.SizeOf(), n * from.SizeOf()); return; }

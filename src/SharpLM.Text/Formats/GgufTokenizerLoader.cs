@@ -1,7 +1,11 @@
 // GgufTokenizerLoader: builds a Tokenizer from the tokenizer.ggml.* keys of a GGUF file, following llama.cpp's
 // llama_vocab::load: model "llama" = SentencePiece BPE (tokens, scores, token_type), "gpt2" = byte-level BPE
 // (tokens, merges, pre-tokenizer named by tokenizer.ggml.pre), "bert" = WordPiece (tokens in "phantom space"
-// form: a word-initial piece starts with "▁", a continuation piece has no prefix).
+// form: a word-initial piece starts with "▁", a continuation piece has no prefix). The file is read by
+// SharpLM.Formats' GgufFile (strict UTF-8); its ModelFormatException surfaces as InvalidDataException, like
+// every other malformed tokenizer file.
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Text.Bpe;
 using SharpLM.Text.PreTokenization;
 using SharpLM.Text.SentencePiece;
@@ -13,16 +17,27 @@ namespace SharpLM.Text.Formats;
 /// <summary>Loads tokenizers from GGUF metadata.</summary>
 public static class GgufTokenizerLoader
 {
-    public static Tokenizer Load(string path) => Load(GgufVocabReader.Read(path));
+    public static Tokenizer Load(string path) => Load(ReadMetadata(path));
 
-    public static Tokenizer Load(GgufMetadata md)
+    /// <summary>The metadata of a GGUF file, strings checked to be valid UTF-8.</summary>
+    public static GgufMetadata ReadMetadata(string path) => Wrap(() => GgufMetadata.Read(path, strictUtf8: true));
+
+    public static Tokenizer Load(GgufMetadata md) => Wrap(() => LoadCore(md));
+
+    private static T Wrap<T>(Func<T> f)
     {
-        string model = md.RequireString(GgufKeys.Model);
-        var tokens = md.GetStringArray(GgufKeys.Tokens) ?? throw md.Missing(GgufKeys.Tokens, "array of strings");
-        var typesRaw = md.GetInt32Array(GgufKeys.TokenType);
-        var scores = md.GetFloatArray(GgufKeys.Scores);
-        CheckLength(md, GgufKeys.TokenType, typesRaw?.Length, tokens.Length);
-        CheckLength(md, GgufKeys.Scores, scores?.Length, tokens.Length);
+        try { return f(); }
+        catch (ModelFormatException e) { throw new InvalidDataException(e.Message, e); }
+    }
+
+    private static Tokenizer LoadCore(GgufMetadata md)
+    {
+        string model = md.RequireString(GgufKeys.TokenizerModel);
+        var tokens = md.GetStringArray(GgufKeys.TokenizerTokens) ?? throw md.Missing(GgufKeys.TokenizerTokens, "array of strings");
+        var typesRaw = md.GetInt32Array(GgufKeys.TokenizerTokenType);
+        var scores = md.GetFloatArray(GgufKeys.TokenizerScores);
+        CheckLength(md, GgufKeys.TokenizerTokenType, typesRaw?.Length, tokens.Length);
+        CheckLength(md, GgufKeys.TokenizerScores, scores?.Length, tokens.Length);
         var types = typesRaw?.Select(t => (TokenType)t).ToArray() ?? Enumerable.Repeat(TokenType.Normal, tokens.Length).ToArray();
 
         return model switch
@@ -31,7 +46,7 @@ public static class GgufTokenizerLoader
             "gpt2" => LoadBpe(md, tokens, types),
             "bert" => LoadBert(md, tokens, types),
             _ => throw new InvalidDataException(
-                $"{md.Source}: GGUF key '{GgufKeys.Model}' is \"{model}\"; expected one of \"llama\" (SentencePiece BPE), \"gpt2\" (byte-level BPE), \"bert\" (WordPiece)."),
+                $"{md.Source}: GGUF key '{GgufKeys.TokenizerModel}' is \"{model}\"; expected one of \"llama\" (SentencePiece BPE), \"gpt2\" (byte-level BPE), \"bert\" (WordPiece)."),
         };
     }
 
@@ -52,10 +67,10 @@ public static class GgufTokenizerLoader
         }
         return new SpecialTokens
         {
-            Bos = Id(GgufKeys.BosId, bos), Eos = Id(GgufKeys.EosId, eos), Unk = Id(GgufKeys.UnkId, unk),
-            Pad = Id(GgufKeys.PadId, null), Sep = Id(GgufKeys.SepId, null), Cls = Id(GgufKeys.ClsId, null),
-            Mask = Id(GgufKeys.MaskId, null),
-            AddBos = md.GetBool(GgufKeys.AddBos) ?? addBos, AddEos = md.GetBool(GgufKeys.AddEos) ?? addEos,
+            Bos = Id(GgufKeys.TokenizerBosId, bos), Eos = Id(GgufKeys.TokenizerEosId, eos), Unk = Id(GgufKeys.TokenizerUnknownId, unk),
+            Pad = Id(GgufKeys.TokenizerPaddingId, null), Sep = Id(GgufKeys.TokenizerSeparatorId, null), Cls = Id(GgufKeys.TokenizerClsId, null),
+            Mask = Id(GgufKeys.TokenizerMaskId, null),
+            AddBos = md.GetBool(GgufKeys.TokenizerAddBos) ?? addBos, AddEos = md.GetBool(GgufKeys.TokenizerAddEos) ?? addEos,
         };
     }
 
@@ -68,20 +83,20 @@ public static class GgufTokenizerLoader
 
     private static Tokenizer LoadSpm(GgufMetadata md, string[] tokens, TokenType[] types, float[]? scores)
     {
-        if (scores is null) throw md.Missing(GgufKeys.Scores, "array of float32, needed by a \"llama\" vocabulary");
+        if (scores is null) throw md.Missing(GgufKeys.TokenizerScores, "array of float32, needed by a \"llama\" vocabulary");
         var vocab = new TokenVocab(tokens, types, scores);
         var sp = Specials(md, tokens.Length, 1, 2, 0, addBos: true, addEos: false);
-        return new SentencePieceBpeTokenizer(vocab, sp, AddedFromTypes(tokens, types), md.GetBool(GgufKeys.AddSpacePrefix) ?? true);
+        return new SentencePieceBpeTokenizer(vocab, sp, AddedFromTypes(tokens, types), md.GetBool(GgufKeys.TokenizerAddSpacePrefix) ?? true);
     }
 
     private static Tokenizer LoadBpe(GgufMetadata md, string[] tokens, TokenType[] types)
     {
-        var mergeLines = md.GetStringArray(GgufKeys.Merges) ?? throw md.Missing(GgufKeys.Merges, "array of strings, needed by a \"gpt2\" vocabulary");
+        var mergeLines = md.GetStringArray(GgufKeys.TokenizerMerges) ?? throw md.Missing(GgufKeys.TokenizerMerges, "array of strings, needed by a \"gpt2\" vocabulary");
         var vocab = new TokenVocab(tokens, types);
-        var merges = Gpt2VocabLoader.ParseMerges(vocab, mergeLines, md.Source + " key " + GgufKeys.Merges);
-        string? pre = md.GetString(GgufKeys.Pre);
+        var merges = Gpt2VocabLoader.ParseMerges(vocab, mergeLines, md.Source + " key " + GgufKeys.TokenizerMerges);
+        string? pre = md.GetString(GgufKeys.TokenizerPre);
         var patterns = NamedPreTokenizers.Patterns(pre) ?? throw new InvalidDataException(
-            $"{md.Source}: GGUF key '{GgufKeys.Pre}' is \"{pre}\"; known pre-tokenizers: {string.Join(", ", NamedPreTokenizers.Known)}.");
+            $"{md.Source}: GGUF key '{GgufKeys.TokenizerPre}' is \"{pre}\"; known pre-tokenizers: {string.Join(", ", NamedPreTokenizers.Known)}.");
         var sp = Specials(md, tokens.Length, null, null, null, addBos: false, addEos: false);
         return new ByteLevelBpeTokenizer(vocab, merges, new RegexPreTokenizer(patterns), sp, AddedFromTypes(tokens, types),
             source: md.Source);

@@ -7,6 +7,7 @@
 // "<path>.tmp", then swap), so a kill -9 at any moment leaves either the old or the new checkpoint.
 using System.Text.Json;
 using SharpLM.Models.Families;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;

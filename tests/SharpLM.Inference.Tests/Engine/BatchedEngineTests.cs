@@ -7,6 +7,7 @@ using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Sampling;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using Xunit;
 

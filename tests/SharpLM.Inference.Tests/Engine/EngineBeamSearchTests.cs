@@ -4,6 +4,7 @@
 // bad slot counts, beam counts and slot indices are clear errors.
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.TestSupport;
 using Xunit;

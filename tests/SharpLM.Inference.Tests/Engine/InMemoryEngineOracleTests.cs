@@ -52,7 +52,7 @@ public class InMemoryEngineOracleTests
     public void AllPositionsOfAGgufEngineEqualTheLastTokenForward()
     {
         using var files = new LlamaGqaGguf();
-        using var engine = LlamaEngine.Open(files.Gguf(SharpLM.Models.Formats.Gguf.GgmlType.F32));
+        using var engine = LlamaEngine.Open(files.Gguf(SharpLM.Formats.Gguf.GgmlType.F32));
         int[] seq = [3, 17, 42, 5, 9, 63, 0, 28];
         var reference = files.ReferenceLogits(seq);
         var all = new float[seq.Length * engine.VocabSize];

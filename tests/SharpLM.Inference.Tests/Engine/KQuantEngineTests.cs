@@ -7,7 +7,8 @@
 // int8-activation bound.
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;
 using Xunit;

@@ -6,6 +6,7 @@
 // at most d_b/2 + 127·2^-11·d_b (d is stored as fp16, as ggml) ≤ 0.57·d_b: |y − ref| ≤ Σ_b 0.57·d_b·Σ_{i∈b}|w_i| (checked with 1% slack) + 1e-5·Σ|w·x|;
 // against a double reference that uses the same quantised activations they agree to 1e-5·Σ|w·x|.
 using SharpLM.Inference.Engine;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using Xunit;
 

@@ -5,6 +5,7 @@
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;

@@ -2,7 +2,8 @@
 // SharpLM.Models.Tests) loaded as DecoderModel and written as GGUF in any stored type under a temporary
 // folder, plus the reference logits of a whole sequence — shared by the engine test classes.
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;

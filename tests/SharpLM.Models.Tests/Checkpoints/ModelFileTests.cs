@@ -2,7 +2,8 @@
 // F16, Q8_0, Q4_0), llama2.c and a HF folder, loaded back, and its logits compared with the original's
 // (exactly for lossless formats, within the quantisation error otherwise). Also: detection and errors.
 using SharpLM.Models.Checkpoints;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;

@@ -3,9 +3,11 @@
 // never another exception type — and parsing must not allocate out of proportion to the file size.
 using System.Buffers.Binary;
 using Xunit;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Formats.Llama2c;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;

@@ -3,7 +3,9 @@
 // ggml's reference C) compared byte for byte (quantise) and bit for bit (dequantise).
 using Xunit;
 using System.Text.Json;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
+using TensorConvert = SharpLM.Tensors.Cpu.Convert;
 
 namespace SharpLM.Models.Tests.Formats;
 
@@ -96,10 +98,26 @@ public class GgmlQuantTests
     [Fact]
     public void Bf16RoundsToNearestEven()
     {
-        Assert.Equal(0x3F80, GgmlQuant.FloatToBf16(1f));
-        Assert.Equal(0x3F80, GgmlQuant.FloatToBf16(BitConverter.UInt32BitsToSingle(0x3F808000))); // tie -> even
-        Assert.Equal(0x3F82, GgmlQuant.FloatToBf16(BitConverter.UInt32BitsToSingle(0x3F818000))); // tie -> even (up)
-        Assert.True(float.IsNaN(GgmlQuant.Bf16ToFloat(GgmlQuant.FloatToBf16(float.NaN))));
+        Assert.Equal(0x3F80, TensorConvert.FloatToBf16(1f));
+        Assert.Equal(0x3F80, TensorConvert.FloatToBf16(BitConverter.UInt32BitsToSingle(0x3F808000))); // tie -> even
+        Assert.Equal(0x3F82, TensorConvert.FloatToBf16(BitConverter.UInt32BitsToSingle(0x3F818000))); // tie -> even (up)
+        Assert.True(float.IsNaN(TensorConvert.Bf16ToFloat(TensorConvert.FloatToBf16(float.NaN))));
+    }
+
+    [Fact]
+    public void HalfConversionIsExactForEveryBitPattern()
+    {
+        for (int h = 0; h < 65536; h++)
+        {
+            float f = TensorConvert.HalfToFloat((ushort)h), want = (float)BitConverter.UInt16BitsToHalf((ushort)h);
+            if (float.IsNaN(want)) { Assert.True(float.IsNaN(f)); continue; }
+            Assert.Equal(BitConverter.SingleToUInt32Bits(want), BitConverter.SingleToUInt32Bits(f));
+            Assert.Equal((ushort)h, TensorConvert.FloatToHalf(f));
+        }
+        Assert.Equal(0x7C00, TensorConvert.FloatToHalf(float.PositiveInfinity));
+        Assert.Equal(0x7C00, TensorConvert.FloatToHalf(70000f)); // overflow rounds to inf
+        Assert.Equal(0x3C00, TensorConvert.FloatToHalf(BitConverter.UInt32BitsToSingle(0x3F801000))); // tie -> even
+        Assert.True(float.IsNaN(TensorConvert.HalfToFloat(TensorConvert.FloatToHalf(float.NaN))));
     }
 
     // K-quants against ggml itself: Fixtures/formats/ggml_kquant_blocks.json holds rows quantised by llama.cpp's

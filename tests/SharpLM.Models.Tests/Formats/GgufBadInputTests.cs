@@ -1,7 +1,8 @@
 // GGUF bad input: each corruption throws ModelFormatException naming the file, the item and expected vs found.
 using System.Buffers.Binary;
 using Xunit;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors;
 

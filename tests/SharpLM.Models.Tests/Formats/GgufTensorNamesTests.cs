@@ -1,4 +1,5 @@
 using Xunit;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Models.Tests.Formats;

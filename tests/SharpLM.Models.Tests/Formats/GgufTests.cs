@@ -2,7 +2,8 @@
 // tensor type, the on-disk layout (header, alignment), the real vocab-only files from llama.cpp, and bad input.
 using Xunit;
 using System.Buffers.Binary;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;

@@ -2,7 +2,8 @@
 // the q/k layout conversion, and bad headers.
 using System.Buffers.Binary;
 using Xunit;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Models.Formats.Llama2c;
 using SharpLM.Tensors;

@@ -1,6 +1,7 @@
 // LlamaRopePermute: ToGguf/FromGguf are inverses, and they map HF "halves" RoPE onto Meta/GGUF "pairs" RoPE:
 // rotating W_gguf·x in the pairs layout equals permuting the halves-rotated W_hf·x.
 using Xunit;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;

@@ -3,7 +3,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using Xunit;
-using SharpLM.Models.Formats;
+using SharpLM.Formats;
+using SharpLM.Formats.Safetensors;
 using SharpLM.Models.Formats.Safetensors;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Rng;

@@ -11,6 +11,9 @@
 // The 6-bit (scale, min) of sub-block j < 4 are the low 6 bits of bytes j and j+4; for j ≥ 4 the low nibble
 // (scale) or high nibble (min) of byte j+4 with the top two bits of byte j−4 (scale) or byte j (min) above it.
 using System.Buffers.Binary;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
+using TensorConvert = SharpLM.Tensors.Cpu.Convert;
 
 namespace SharpLM.Models.Formats.Gguf;
 
@@ -57,7 +60,7 @@ public static class GgmlKQuant
         }
     }
 
-    private static float Fp16(ReadOnlySpan<byte> b) => (float)BinaryPrimitives.ReadHalfLittleEndian(b);
+    private static float Fp16(ReadOnlySpan<byte> b) => TensorConvert.HalfToFloat(BinaryPrimitives.ReadUInt16LittleEndian(b));
 
     /// <summary>The 6-bit scale and min of Q4_K/Q5_K sub-block <paramref name="j"/> (0..7) from the 12 packed bytes.</summary>
     public static (int Scale, int Min) ScaleMin(ReadOnlySpan<byte> s, int j) => j < 4

@@ -11,6 +11,9 @@
 // K-quants (Q4_K, Q5_K, Q6_K) are dequantised by GgmlKQuant.
 // "x/d" is computed as x*(1/d) exactly like the reference, and round() is C roundf (half away from zero).
 using System.Buffers.Binary;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
+using TensorConvert = SharpLM.Tensors.Cpu.Convert;
 
 namespace SharpLM.Models.Formats.Gguf;
 
@@ -29,10 +32,10 @@ public static class GgmlQuant
                 for (int i = 0; i < x.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(dst[(4 * i)..], x[i]);
                 break;
             case GgmlType.F16:
-                for (int i = 0; i < x.Length; i++) BinaryPrimitives.WriteHalfLittleEndian(dst[(2 * i)..], (Half)x[i]);
+                for (int i = 0; i < x.Length; i++) PutFp16(dst[(2 * i)..], x[i]);
                 break;
             case GgmlType.BF16:
-                for (int i = 0; i < x.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(dst[(2 * i)..], FloatToBf16(x[i]));
+                for (int i = 0; i < x.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(dst[(2 * i)..], TensorConvert.FloatToBf16(x[i]));
                 break;
             case GgmlType.Q8_0: ForBlocks(x, dst, 34, QuantizeBlockQ8_0); break;
             case GgmlType.Q4_0: ForBlocks(x, dst, 18, QuantizeBlockQ4_0); break;
@@ -53,10 +56,10 @@ public static class GgmlQuant
                 for (int i = 0; i < y.Length; i++) y[i] = BinaryPrimitives.ReadSingleLittleEndian(src[(4 * i)..]);
                 break;
             case GgmlType.F16:
-                for (int i = 0; i < y.Length; i++) y[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(src[(2 * i)..]);
+                for (int i = 0; i < y.Length; i++) y[i] = Fp16(src[(2 * i)..]);
                 break;
             case GgmlType.BF16:
-                for (int i = 0; i < y.Length; i++) y[i] = Bf16ToFloat(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]));
+                for (int i = 0; i < y.Length; i++) y[i] = TensorConvert.Bf16ToFloat(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]));
                 break;
             case GgmlType.Q8_0: ForBlocks(src, y, 34, DequantizeBlockQ8_0); break;
             case GgmlType.Q4_0: ForBlocks(src, y, 18, DequantizeBlockQ4_0); break;
@@ -67,17 +70,6 @@ public static class GgmlQuant
             default: throw new NotSupportedException($"Dequantize: ggml type {type} is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K).");
         }
     }
-
-    /// <summary>f32 → bf16 as ggml does it: round to nearest even, NaN kept quiet.</summary>
-    public static ushort FloatToBf16(float f)
-    {
-        uint u = BitConverter.SingleToUInt32Bits(f);
-        if ((u & 0x7fffffff) > 0x7f800000) return (ushort)((u >> 16) | 64);
-        return (ushort)((u + (0x7fff + ((u >> 16) & 1))) >> 16);
-    }
-
-    /// <summary>bf16 → f32 (exact).</summary>
-    public static float Bf16ToFloat(ushort h) => BitConverter.UInt32BitsToSingle((uint)h << 16);
 
     private static void CheckSizes(GgmlType type, int values, int bytes, string op)
     {
@@ -100,8 +92,8 @@ public static class GgmlQuant
     }
 
     private static float RoundF(float v) => MathF.Round(v, MidpointRounding.AwayFromZero);
-    private static float Fp16(ReadOnlySpan<byte> b) => (float)BinaryPrimitives.ReadHalfLittleEndian(b);
-    private static void PutFp16(Span<byte> b, float v) => BinaryPrimitives.WriteHalfLittleEndian(b, (Half)v);
+    private static float Fp16(ReadOnlySpan<byte> b) => TensorConvert.HalfToFloat(BinaryPrimitives.ReadUInt16LittleEndian(b));
+    private static void PutFp16(Span<byte> b, float v) => BinaryPrimitives.WriteUInt16LittleEndian(b, TensorConvert.FloatToHalf(v));
 
     // Signed value of largest magnitude (first one wins on ties), as in the Q4_0/Q5_0 reference.
     private static float SignedAbsMax(ReadOnlySpan<float> x)

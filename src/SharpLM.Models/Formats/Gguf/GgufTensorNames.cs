@@ -1,6 +1,8 @@
 // GgufTensorNames: declarative Hugging Face ↔ GGUF tensor-name tables (llama.cpp llama-arch.cpp
 // LLM_TENSOR_NAMES and convert_hf_to_gguf.py). "{i}" stands for the block index. One row per tensor.
 using System.Text.RegularExpressions;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 
 namespace SharpLM.Models.Formats.Gguf;
 

@@ -3,6 +3,8 @@
 // and GGUF rotate adjacent pairs (dims 2i and 2i+1). Per head, the HF row j*hd/2 + i (j ∈ {0,1}) moves to
 // row 2i + j: view rows as [heads, 2, hd/2] and swap the last two axes. FromGguf is the inverse.
 using SharpLM.Tensors;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 
 namespace SharpLM.Models.Formats.Gguf;
 

@@ -3,6 +3,8 @@
 // the fp16 scale fields are set so the decoded weights stay around ±0.05 (a trained model's range). llama.cpp
 // loads such files like any other, which is what the decode benchmark needs.
 using System.Buffers.Binary;
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
 
 namespace SharpLM.Models.Formats.Gguf;
 

@@ -11,8 +11,10 @@
 // Weights are PyTorch [out, in]; w1 = gate, w2 = down, w3 = up. llama2.c rotates adjacent pairs (Meta layout),
 // so q/k rows are converted to the HF halves layout on read and back on write unless asked not to.
 using System.Buffers.Binary;
+using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
 using SharpLM.Tensors;
+using SharpLM.Formats;
 
 namespace SharpLM.Models.Formats.Llama2c;
 

@@ -5,6 +5,8 @@ using System.Buffers.Binary;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using SharpLM.Tensors;
+using SharpLM.Formats;
+using SharpLM.Formats.Safetensors;
 
 namespace SharpLM.Models.Formats.Safetensors;
 

@@ -5,6 +5,8 @@
 // tensors (in the given order) into shards of at most maxShardBytes (a bigger tensor gets a shard of its own).
 using System.Text.Json;
 using SharpLM.Tensors;
+using SharpLM.Formats;
+using SharpLM.Formats.Safetensors;
 
 namespace SharpLM.Models.Formats.Safetensors;
 

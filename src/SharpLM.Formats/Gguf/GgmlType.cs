@@ -1,6 +1,6 @@
 // GgmlType: tensor element types of ggml/GGUF with their numeric ids (ggml.h `enum ggml_type`) and block
 // geometry: a block of BlockSize values occupies TypeSize bytes; a row's length must be a multiple of it.
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>ggml tensor type ids as stored in GGUF tensor infos.</summary>
 public enum GgmlType : uint
@@ -33,13 +33,6 @@ public static class GgmlTypes
 
     /// <summary>Bytes needed for <paramref name="numel"/> values (a multiple of the block size).</summary>
     public static long ByteSize(this GgmlType t, long numel) => numel / t.BlockSize() * t.TypeSize();
-
-    /// <summary>Whether <see cref="GgmlQuant.Dequantize"/> can decode this type to f32.</summary>
-    public static bool CanDequantize(this GgmlType t) => t.CanQuantize() || t is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K;
-
-    /// <summary>Whether <see cref="GgmlQuant.Quantize"/> can encode f32 values to this type (K-quants are read only).</summary>
-    public static bool CanQuantize(this GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16
-        or GgmlType.Q4_0 or GgmlType.Q4_1 or GgmlType.Q5_0 or GgmlType.Q5_1 or GgmlType.Q8_0;
 
     private static ArgumentOutOfRangeException Unknown(GgmlType t) => new(nameof(t), t, "unknown ggml type id");
 }

@@ -1,7 +1,7 @@
 // ModelFormatException: the one exception every model-file reader throws for bad input (wrong magic,
 // truncation, offsets past the end, unknown types, missing shards). The message names the file, the item
 // (tensor, key or header field) and what was expected versus what was found.
-namespace SharpLM.Models.Formats;
+namespace SharpLM.Formats;
 
 /// <summary>A model file (GGUF, safetensors, llama2.c, shard index) is malformed or unsupported.</summary>
 public sealed class ModelFormatException : Exception

@@ -1,6 +1,6 @@
 // AtomicFile: write a file as path.tmp, flush it, then rename over the target, so a crash or an exception
 // never leaves a half-written model file behind.
-namespace SharpLM.Models.Formats;
+namespace SharpLM.Formats;
 
 internal static class AtomicFile
 {

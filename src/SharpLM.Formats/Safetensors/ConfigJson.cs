@@ -2,7 +2,7 @@
 // with file/parse errors as ModelFormatException; Families.HfConfig maps it onto SharpLM model configs.
 using System.Text.Json;
 
-namespace SharpLM.Models.Formats.Safetensors;
+namespace SharpLM.Formats.Safetensors;
 
 /// <summary>Reads Hugging Face <c>config.json</c> files.</summary>
 public static class ConfigJson

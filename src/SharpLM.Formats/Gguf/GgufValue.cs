@@ -1,6 +1,6 @@
 // GgufValue: one GGUF metadata value — a scalar of the 12 GGUF value types, a string, or an array (typed
 // .NET array for scalar/string elements, GgufValue[] of arrays for nested arrays). Ids follow gguf.md.
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>GGUF metadata value type ids (gguf.md `gguf_metadata_value_type`).</summary>
 public enum GgufValueType : uint

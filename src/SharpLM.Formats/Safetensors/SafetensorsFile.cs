@@ -6,7 +6,7 @@
 // and numel × dtype size == end − begin.
 using System.Text.Json;
 
-namespace SharpLM.Models.Formats.Safetensors;
+namespace SharpLM.Formats.Safetensors;
 
 /// <summary>An open safetensors file.</summary>
 public sealed class SafetensorsFile : IDisposable

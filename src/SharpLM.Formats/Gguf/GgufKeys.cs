@@ -1,6 +1,6 @@
 // GgufKeys: metadata key names used by llama.cpp (gguf-py constants.py / llama-arch.cpp). Per-architecture
 // keys are "{arch}.…"; the LLaMA ones are spelled out, and Arch(...) builds them for other architectures.
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>Well-known GGUF metadata keys.</summary>
 public static class GgufKeys
@@ -53,6 +53,8 @@ public static class GgufKeys
     public const string TokenizerUnknownId = "tokenizer.ggml.unknown_token_id";
     public const string TokenizerSeparatorId = "tokenizer.ggml.seperator_token_id"; // sic: llama.cpp's spelling
     public const string TokenizerPaddingId = "tokenizer.ggml.padding_token_id";
+    public const string TokenizerClsId = "tokenizer.ggml.cls_token_id";
+    public const string TokenizerMaskId = "tokenizer.ggml.mask_token_id";
     public const string TokenizerAddBos = "tokenizer.ggml.add_bos_token";
     public const string TokenizerAddEos = "tokenizer.ggml.add_eos_token";
     public const string TokenizerAddSpacePrefix = "tokenizer.ggml.add_space_prefix";

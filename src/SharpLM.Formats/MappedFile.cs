@@ -2,7 +2,7 @@
 // headers through ByteCursor and hand out tensor spans that point straight into the map (no copy).
 using System.IO.MemoryMappedFiles;
 
-namespace SharpLM.Models.Formats;
+namespace SharpLM.Formats;
 
 internal sealed unsafe class MappedFile : IDisposable
 {

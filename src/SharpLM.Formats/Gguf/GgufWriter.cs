@@ -1,10 +1,9 @@
-// GgufWriter: builds a GGUF v3 file from metadata and tensors (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1,
-// quantised here from any SharpLM tensor, or pre-encoded bytes). Tensors are laid out in insertion order,
+// GgufWriter: builds a GGUF v3 file from metadata and pre-encoded tensor bytes of any ggml type (encoding a
+// SharpLM tensor is SharpLM.Models' GgufWriterExtensions.AddTensor). Tensors are laid out in insertion order,
 // each at an offset that is a multiple of the alignment; the file is written atomically (path.tmp + rename).
 using System.Text;
-using SharpLM.Tensors;
 
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>Collects metadata and tensors, then writes one GGUF file.</summary>
 public sealed class GgufWriter
@@ -23,29 +22,6 @@ public sealed class GgufWriter
         if (!_keys.Add(key)) throw new ArgumentException($"GgufWriter.Add: duplicate metadata key '{key}'.");
         _kv.Add((key, value));
         return this;
-    }
-
-    /// <summary>Adds <paramref name="tensor"/> stored as <paramref name="type"/> (converted or quantised as needed;
-    /// F32/F16/BF16 tensors stored in their own type are copied bit for bit).</summary>
-    public unsafe GgufWriter AddTensor(string name, Tensor tensor, GgmlType type)
-    {
-        if (tensor.Rank is 0 or > 4) throw new ArgumentException($"GgufWriter.AddTensor: '{name}' has rank {tensor.Rank} (expected 1..4 dims).");
-        int inner = tensor.Shape[^1];
-        if (inner % type.BlockSize() != 0)
-            throw new ArgumentException($"GgufWriter.AddTensor: '{name}' rows of {inner} values are not a multiple of the {type} block size {type.BlockSize()}.");
-        var data = new byte[type.ByteSize(tensor.Numel)];
-        bool sameType = (type, tensor.DType) is (GgmlType.F32, DType.F32) or (GgmlType.F16, DType.F16) or (GgmlType.BF16, DType.BF16) or (GgmlType.I32, DType.I32);
-        if (sameType)
-        {
-            var src = tensor.IsContiguous ? tensor : tensor.Contiguous();
-            try { fixed (byte* d = data) Buffer.MemoryCopy(src.RawPointer, d, data.Length, data.Length); }
-            finally { if (!ReferenceEquals(src, tensor)) src.Dispose(); }
-        }
-        else
-        {
-            GgmlQuant.Quantize(type, tensor.ToArray(), data);
-        }
-        return AddTensorBytes(name, type, tensor.Shape.ToArray(), data);
     }
 
     /// <summary>Adds pre-encoded data of <paramref name="type"/> with logical <paramref name="shape"/> (PyTorch order).</summary>

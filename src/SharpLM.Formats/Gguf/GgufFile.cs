@@ -4,7 +4,7 @@
 //   | padding to general.alignment (default 32) | data (each tensor at data_start + offset, offset aligned)
 // A string is u64 length + UTF-8 bytes; an array is u32 element type + u64 count + elements.
 // Every count is checked against the bytes that remain before anything is allocated.
-namespace SharpLM.Models.Formats.Gguf;
+namespace SharpLM.Formats.Gguf;
 
 /// <summary>An open GGUF file: metadata and tensor infos parsed, tensor data left in the memory map.</summary>
 public sealed class GgufFile : IDisposable
@@ -19,6 +19,7 @@ public sealed class GgufFile : IDisposable
     private const int MaxNestingDepth = 8;
 
     private readonly MappedFile _file;
+    private readonly bool _strictUtf8;
     private readonly Dictionary<string, GgufValue> _metadata = new(StringComparer.Ordinal);
     private readonly List<string> _keys = [];
     private readonly Dictionary<string, GgufTensor> _tensorsByName = new(StringComparer.Ordinal);
@@ -45,9 +46,10 @@ public sealed class GgufFile : IDisposable
     /// <summary>Tensors in file order.</summary>
     public IReadOnlyList<GgufTensor> Tensors => _tensors;
 
-    private GgufFile(MappedFile file)
+    private GgufFile(MappedFile file, bool strictUtf8)
     {
         _file = file;
+        _strictUtf8 = strictUtf8;
         var c = file.Cursor();
         uint magic = c.U32("magic");
         if (magic != Magic) throw ModelFormatException.Expected(Path, "magic", "\"GGUF\" (0x46554747)", $"0x{magic:x8}");
@@ -61,7 +63,7 @@ public sealed class GgufFile : IDisposable
 
         for (ulong i = 0; i < nKv; i++)
         {
-            string key = c.GgufString($"metadata key #{i}");
+            string key = c.GgufString($"metadata key #{i}", strictUtf8);
             var type = (GgufValueType)c.U32(key);
             var value = ReadValue(ref c, type, key, 0);
             if (!_metadata.TryAdd(key, value)) throw new ModelFormatException(Path, key, "duplicate metadata key");
@@ -116,12 +118,23 @@ public sealed class GgufFile : IDisposable
         }
     }
 
-    /// <summary>Opens and parses <paramref name="path"/>; throws <see cref="ModelFormatException"/> on malformed input.</summary>
-    public static GgufFile Open(string path)
+    /// <summary>Opens and parses <paramref name="path"/>; throws <see cref="ModelFormatException"/> on malformed input.
+    /// With <paramref name="strictUtf8"/> a metadata string that is not valid UTF-8 is an error instead of
+    /// being decoded with U+FFFD replacements (tokenizer vocabularies need the exact strings).</summary>
+    public static GgufFile Open(string path, bool strictUtf8 = false)
     {
         var map = new MappedFile(path);
-        try { return new GgufFile(map); }
+        try { return new GgufFile(map, strictUtf8); }
         catch { map.Dispose(); throw; }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a file that starts with the GGUF magic.</summary>
+    public static bool IsGguf(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var f = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[4];
+        return f.Read(head) == 4 && BitConverter.ToUInt32(head) == Magic;
     }
 
     internal static long AlignUp(long x, int alignment) => (x + alignment - 1) / alignment * alignment;
@@ -138,7 +151,7 @@ public sealed class GgufFile : IDisposable
             case GgufValueType.Int32: return GgufValue.Int32(c.I32(key));
             case GgufValueType.Float32: return GgufValue.Float32(c.F32(key));
             case GgufValueType.Bool: return GgufValue.Bool(c.U8(key) != 0);
-            case GgufValueType.String: return GgufValue.String(c.GgufString(key));
+            case GgufValueType.String: return GgufValue.String(c.GgufString(key, _strictUtf8));
             case GgufValueType.UInt64: return GgufValue.UInt64(c.U64(key));
             case GgufValueType.Int64: return GgufValue.Int64(c.I64(key));
             case GgufValueType.Float64: return GgufValue.Float64(c.F64(key));
@@ -177,7 +190,7 @@ public sealed class GgufFile : IDisposable
             case GgufValueType.Int32: { var a = new int[n]; for (int i = 0; i < n; i++) a[i] = c.I32(key); return GgufValue.Array(a); }
             case GgufValueType.Float32: { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = c.F32(key); return GgufValue.Array(a); }
             case GgufValueType.Bool: { var a = new bool[n]; for (int i = 0; i < n; i++) a[i] = c.U8(key) != 0; return GgufValue.Array(a); }
-            case GgufValueType.String: { var a = new string[n]; for (int i = 0; i < n; i++) a[i] = c.GgufString(key); return GgufValue.Array(a); }
+            case GgufValueType.String: { var a = new string[n]; for (int i = 0; i < n; i++) a[i] = c.GgufString(key, _strictUtf8); return GgufValue.Array(a); }
             case GgufValueType.UInt64: { var a = new ulong[n]; for (int i = 0; i < n; i++) a[i] = c.U64(key); return GgufValue.Array(a); }
             case GgufValueType.Int64: { var a = new long[n]; for (int i = 0; i < n; i++) a[i] = c.I64(key); return GgufValue.Array(a); }
             case GgufValueType.Float64: { var a = new double[n]; for (int i = 0; i < n; i++) a[i] = c.F64(key); return GgufValue.Array(a); }

@@ -4,7 +4,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace SharpLM.Models.Formats;
+namespace SharpLM.Formats;
 
 internal unsafe struct ByteCursor(byte* start, long length, string file)
 {
@@ -46,11 +46,18 @@ internal unsafe struct ByteCursor(byte* start, long length, string file)
         return Take((int)n, what);
     }
 
-    /// <summary>A GGUF string: uint64 byte length, then UTF-8 bytes (invalid sequences become U+FFFD).</summary>
-    public string GgufString(string what)
+    /// <summary>A GGUF string: uint64 byte length, then UTF-8 bytes. Invalid sequences become U+FFFD, or with
+    /// <paramref name="strictUtf8"/> throw naming the field.</summary>
+    public string GgufString(string what, bool strictUtf8 = false)
     {
         ulong n = U64(what);
         if (n > (ulong)Remaining) throw new ModelFormatException(File, what, $"string of {n} bytes at byte {Position - 8} runs past the end ({Remaining} bytes remain)");
-        return Encoding.UTF8.GetString(Take((int)n, what));
+        long at = Position;
+        var bytes = Take((int)n, what);
+        if (!strictUtf8) return Encoding.UTF8.GetString(bytes);
+        try { return StrictUtf8.GetString(bytes); }
+        catch (DecoderFallbackException) { throw new ModelFormatException(File, what, $"the string at byte {at} is not valid UTF-8"); }
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 }
