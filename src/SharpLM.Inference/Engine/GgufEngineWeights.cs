@@ -1,10 +1,14 @@
-// GgufEngineWeights: engine weights straight from a GGUF file's memory map (llama.cpp's LLaMA tensor names;
-// q/k rows in llama.cpp's interleaved-pairs RoPE layout). 2-D weights stay in their stored type; norm vectors
-// are decoded to f32. The file stays open as long as the weights.
-using SharpLM.Models.Checkpoints;
+// GgufEngineWeights: engine weights straight from a GGUF file's memory map, for every family in the registry
+// (llama, qwen2, gpt2, baichuan), by llama.cpp's tensor names: 2-D weights stay in their stored type; norm
+// vectors, biases and GPT-2's position table are decoded to f32; a fused attn_qkv (GPT-2) is split into three
+// row views. q/k rows are in llama.cpp's interleaved-pairs RoPE layout when the family's layout says so
+// (LLaMA, Baichuan), else in HF's halves layout (Qwen2's NEOX RoPE). The file stays open as long as the weights.
 using SharpLM.Formats;
 using SharpLM.Formats.Gguf;
+using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Formats.Gguf;
+using SharpLM.Models.Modules;
+using SharpLM.Models.Transformer;
 
 namespace SharpLM.Inference.Engine;
 
@@ -12,14 +16,13 @@ internal static unsafe class GgufEngineWeights
 {
     public static EngineWeights Load(GgufFile file, bool ownsFile)
     {
-        var arch = file.TryGet(GgufKeys.GeneralArchitecture)?.AsString() ?? "llama";
-        if (arch != "llama")
-            throw new NotSupportedException($"LlamaEngine: {file.Path} is a '{arch}' model; only 'llama' is supported.");
         var c = ModelFile.ConfigFromGguf(file);
-        var w = new EngineWeights(c, file.Path, ropePairs: true, ownsFile ? file : null);
+        var layout = SharpLM.Models.Families.DecoderFamilies.ForGgufArch(file.GetString(GgufKeys.GeneralArchitecture))!.Gguf;
+        var w = new EngineWeights(c, file.Path, ropePairs: layout.PermuteQk, ownsFile ? file : null);
         try
         {
             int kvDim = c.KvHeads * c.HeadDim;
+            bool ln = c.Norm == NormKind.LayerNorm;
             WeightMatrix Weight(string name, int rows, int cols)
             {
                 var t = file.TryGetTensor(name) ?? throw new ModelFormatException(file.Path, name, "missing tensor");
@@ -29,29 +32,50 @@ internal static unsafe class GgufEngineWeights
                     throw new ModelFormatException(file.Path, name, $"weight type {t.Type} is not supported by LlamaEngine (supported: {WeightMatrix.SupportedList})");
                 return WeightMatrix.From(t);
             }
-            float* Vector(string name, int n)
+            float* Vector(string name, long n)
             {
                 var t = file.TryGetTensor(name) ?? throw new ModelFormatException(file.Path, name, "missing tensor");
                 if (t.Numel != n) throw new ModelFormatException(file.Path, name, $"expected {n} values, found {t.Numel}");
                 float* p = w.Alloc(n);
-                GgmlQuant.Dequantize(t.Type, t.Data, new Span<float>(p, n));
+                long row = (long)t.Ne[0];
+                for (long r = 0; r < n / row; r++)   // row by row: a position table may exceed one span
+                    GgmlQuant.Dequantize(t.Type, t.Data.Slice((int)(r * t.Type.ByteSize(row)), (int)t.Type.ByteSize(row)), new Span<float>(p + r * row, (int)row));
                 return p;
             }
+            float* Bias(string name, int n, bool present) => present ? Vector(name, n) : null;
+
             w.Embed = Weight("token_embd.weight", c.VocabSize, c.Dim);
             w.Head = file.TryGetTensor("output.weight") is null ? w.Embed : Weight("output.weight", c.VocabSize, c.Dim);
             w.OutNorm = Vector("output_norm.weight", c.Dim);
+            w.OutNormBias = Bias("output_norm.bias", c.Dim, ln);
+            if (c.Positions == PositionKind.Learned) w.PositionEmbed = Vector("position_embd.weight", (long)c.MaxPositions * c.Dim);
             for (int i = 0; i < c.Layers; i++)
             {
                 var l = w.Layers[i];
-                l.AttnNorm = Vector($"blk.{i}.attn_norm.weight", c.Dim);
-                l.FfnNorm = Vector($"blk.{i}.ffn_norm.weight", c.Dim);
-                l.Q = Weight($"blk.{i}.attn_q.weight", c.Dim, c.Dim);
-                l.K = Weight($"blk.{i}.attn_k.weight", kvDim, c.Dim);
-                l.V = Weight($"blk.{i}.attn_v.weight", kvDim, c.Dim);
-                l.O = Weight($"blk.{i}.attn_output.weight", c.Dim, c.Dim);
-                l.Gate = Weight($"blk.{i}.ffn_gate.weight", c.FfnDim, c.Dim);
-                l.Up = Weight($"blk.{i}.ffn_up.weight", c.FfnDim, c.Dim);
-                l.Down = Weight($"blk.{i}.ffn_down.weight", c.Dim, c.FfnDim);
+                string b = $"blk.{i}.";
+                l.AttnNorm = Vector(b + "attn_norm.weight", c.Dim); l.AttnNormBias = Bias(b + "attn_norm.bias", c.Dim, ln);
+                l.FfnNorm = Vector(b + "ffn_norm.weight", c.Dim); l.FfnNormBias = Bias(b + "ffn_norm.bias", c.Dim, ln);
+                if (file.TryGetTensor(b + "attn_qkv.weight") is not null)
+                {
+                    var qkv = Weight(b + "attn_qkv.weight", c.Dim + 2 * kvDim, c.Dim);
+                    l.Q = qkv.RowRange(0, c.Dim); l.K = qkv.RowRange(c.Dim, kvDim); l.V = qkv.RowRange(c.Dim + kvDim, kvDim);
+                    if (c.QkvBias)
+                    {
+                        float* qb = Vector(b + "attn_qkv.bias", c.Dim + 2 * kvDim);
+                        l.BiasQ = qb; l.BiasK = qb + c.Dim; l.BiasV = qb + c.Dim + kvDim;
+                    }
+                }
+                else
+                {
+                    l.Q = Weight(b + "attn_q.weight", c.Dim, c.Dim);
+                    l.K = Weight(b + "attn_k.weight", kvDim, c.Dim);
+                    l.V = Weight(b + "attn_v.weight", kvDim, c.Dim);
+                    l.BiasQ = Bias(b + "attn_q.bias", c.Dim, c.QkvBias); l.BiasK = Bias(b + "attn_k.bias", kvDim, c.QkvBias); l.BiasV = Bias(b + "attn_v.bias", kvDim, c.QkvBias);
+                }
+                l.O = Weight(b + "attn_output.weight", c.Dim, c.Dim); l.BiasO = Bias(b + "attn_output.bias", c.Dim, c.ProjBias);
+                if (c.Mlp == MlpKind.SwiGlu) { l.Gate = Weight(b + "ffn_gate.weight", c.FfnDim, c.Dim); l.BiasGate = Bias(b + "ffn_gate.bias", c.FfnDim, c.ProjBias); }
+                l.Up = Weight(b + "ffn_up.weight", c.FfnDim, c.Dim); l.BiasUp = Bias(b + "ffn_up.bias", c.FfnDim, c.ProjBias);
+                l.Down = Weight(b + "ffn_down.weight", c.Dim, c.FfnDim); l.BiasDown = Bias(b + "ffn_down.bias", c.Dim, c.ProjBias);
             }
             return w;
         }

@@ -1,7 +1,7 @@
 // ModelFile: loads and saves decoder models in the three on-disk forms SharpLM speaks —
 //   a Hugging Face folder (config.json + model.safetensors or sharded with model.safetensors.index.json),
-//   a GGUF file (llama.cpp; LLaMA architecture: llama.* hyper-parameters, blk.{i}.* tensor names, q/k rows
-//     permuted to llama.cpp's interleaved RoPE layout, weights F32/F16/BF16/Q8_0/Q4_0/…),
+//   a GGUF file (llama.cpp; every registered family — llama, qwen2, gpt2, baichuan — through GgufModelFile:
+//     {arch}.* hyper-parameters, blk.{i}.* tensor names, weights F32/F16/BF16/Q8_0/Q4_0/K-quants),
 //   a llama2.c checkpoint (.bin, legacy or version 1/2 header).
 // Everything is mapped onto the family's Hugging Face parameter names, so a model loaded from any of them is
 // the same DecoderModel and `sharplm convert` is load-then-save.
@@ -67,77 +67,10 @@ public static class ModelFile
         return model;
     }
 
-    private static DecoderModel LoadGguf(string path)
-    {
-        using var g = GgufFile.Open(path);
-        string arch = g.GetString(GgufKeys.GeneralArchitecture);
-        if (arch != "llama")
-            throw new ModelFormatException(path, GgufKeys.GeneralArchitecture, $"architecture '{arch}' is not supported (expected 'llama')");
-        var config = ConfigFromGguf(g);
-        var model = new DecoderModel(config);
-        using var scope = TensorScope.Begin();
-        var state = new Dictionary<string, Tensor>();
-        foreach (var t in g.Tensors)
-        {
-            string hf = GgufTensorNames.ToHf(GgufTensorNames.Llama, t.Name)
-                ?? throw new ModelFormatException(path, t.Name, "no Hugging Face name for this GGUF tensor (LLaMA table)");
-            var w = t.Type == GgmlType.F32 ? t.ToTensor() : t.Dequantize();
-            if (hf.EndsWith("self_attn.q_proj.weight")) w = LlamaRopePermute.FromGguf(w, config.Heads);
-            else if (hf.EndsWith("self_attn.k_proj.weight")) w = LlamaRopePermute.FromGguf(w, config.KvHeads);
-            state[hf] = w;
-        }
-        if (config.TiedEmbeddings) state.Remove("lm_head.weight");
-        model.LoadStateDict(state);
-        return model;
-    }
+    private static DecoderModel LoadGguf(string path) => GgufModelFile.Load(path);
 
-    /// <summary>LLaMA hyper-parameters from GGUF metadata (vocabulary size from the token list or the embedding).</summary>
-    public static DecoderConfig ConfigFromGguf(GgufFile g)
-    {
-        int heads = (int)g.GetInt64(GgufKeys.LlamaHeadCount);
-        var embd = g.TryGetTensor("token_embd.weight") ?? throw new ModelFormatException(g.Path, "token_embd.weight", "missing token embedding");
-        int dim = (int)g.GetInt64(GgufKeys.LlamaEmbeddingLength);
-        if (g.TryGet(GgufKeys.LlamaRopeDimensionCount) is { } rd && rd.AsInt64() != dim / heads)
-            throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaRopeDimensionCount, $"the head dimension {dim / heads} (partial rotary is not supported)", rd.AsInt64());
-        if (g.TryGet(GgufKeys.LlamaExpertCount) is { } ec && ec.AsInt64() > 0)
-            throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaExpertCount, "0 (mixture-of-experts models are not supported)", ec.AsInt64());
-        return new DecoderConfig
-        {
-            Family = ModelFamily.Llama,
-            VocabSize = embd.Shape[0],
-            Dim = (int)g.GetInt64(GgufKeys.LlamaEmbeddingLength),
-            Layers = (int)g.GetInt64(GgufKeys.LlamaBlockCount),
-            Heads = heads,
-            KvHeads = g.TryGet(GgufKeys.LlamaHeadCountKv) is { } kv ? (int)kv.AsInt64() : heads,
-            FfnDim = (int)g.GetInt64(GgufKeys.LlamaFeedForwardLength),
-            MaxPositions = (int)g.GetInt64(GgufKeys.LlamaContextLength),
-            NormEps = g.TryGet(GgufKeys.LlamaRmsEpsilon) is { } e ? (float)e.AsDouble() : 1e-5f,
-            RopeTheta = g.TryGet(GgufKeys.LlamaRopeFreqBase) is { } th ? (float)th.AsDouble() : 10000f,
-            RopeScaling = RopeLinearFactor(g),
-            TiedEmbeddings = g.TryGetTensor("output.weight") is null,
-        }.Validate();
-    }
-
-    /// <summary>
-    /// The linear RoPE factor from llama.cpp's keys: rope.scaling.type "none"/"linear" with rope.scaling.factor, or
-    /// the older rope.scale_linear. Any other scaling type (yarn, longrope) would change the numbers: an error.
-    /// </summary>
-    private static float RopeLinearFactor(GgufFile g)
-    {
-        string type = g.TryGet(GgufKeys.LlamaRopeScalingType) is { } t ? t.AsString() : "";
-        float factor = g.TryGet(GgufKeys.LlamaRopeScalingFactor) is { } f ? (float)f.AsDouble()
-            : g.TryGet(GgufKeys.LlamaRopeScaleLinear) is { } sl ? (float)sl.AsDouble() : 1f;
-        switch (type)
-        {
-            case "none": return 1f;
-            case "linear" or "":
-                if (factor == 0f) return 1f; // llama.cpp writes 0 for "unset"
-                if (!(factor > 0) || !float.IsFinite(factor)) throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaRopeScalingFactor, "a positive number", factor);
-                return factor;
-            default:
-                throw ModelFormatException.Expected(g.Path, GgufKeys.LlamaRopeScalingType, "'none' or 'linear' (other RoPE scaling rules are not supported)", type);
-        }
-    }
+    /// <summary>Hyper-parameters of a GGUF file of any registered family (DecoderFamilies).</summary>
+    public static DecoderConfig ConfigFromGguf(GgufFile g) => GgufModelFile.ReadConfig(g);
 
     private static DecoderModel LoadLlama2c(string path)
     {
@@ -167,53 +100,12 @@ public static class ModelFile
                 SafetensorsWriter.Write(Path.Combine(path, ShardedCheckpoint.SingleFileName), model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Param)));
                 break;
             case ModelFileFormat.Gguf:
-                SaveGguf(model, path, ggufType, vocab ?? GgufVocabulary.Placeholder(model.Config.VocabSize));
+                GgufModelFile.Save(model, path, ggufType, vocab ?? GgufVocabulary.Placeholder(model.Config.VocabSize));
                 break;
             default:
                 SaveLlama2c(model, path);
                 break;
         }
-    }
-
-    private static void SaveGguf(DecoderModel model, string path, GgmlType type, IReadOnlyList<KeyValuePair<string, GgufValue>> vocab)
-    {
-        var c = model.Config;
-        if (c.Family != ModelFamily.Llama || c.QkvBias || c.Positions != PositionKind.Rotary)
-            throw new NotSupportedException($"ModelFile: GGUF export supports LLaMA-style models (RoPE, no q/k/v bias); this model is {c.Family} with {c.Positions} positions.");
-        var w = new GgufWriter()
-            .Add(GgufKeys.GeneralArchitecture, GgufValue.String("llama"))
-            .Add(GgufKeys.GeneralName, GgufValue.String("sharplm"))
-            .Add(GgufKeys.LlamaContextLength, GgufValue.UInt32((uint)c.MaxPositions))
-            .Add(GgufKeys.LlamaEmbeddingLength, GgufValue.UInt32((uint)c.Dim))
-            .Add(GgufKeys.LlamaBlockCount, GgufValue.UInt32((uint)c.Layers))
-            .Add(GgufKeys.LlamaFeedForwardLength, GgufValue.UInt32((uint)c.FfnDim))
-            .Add(GgufKeys.LlamaRopeDimensionCount, GgufValue.UInt32((uint)c.HeadDim))
-            .Add(GgufKeys.LlamaHeadCount, GgufValue.UInt32((uint)c.Heads))
-            .Add(GgufKeys.LlamaHeadCountKv, GgufValue.UInt32((uint)c.KvHeads))
-            .Add(GgufKeys.LlamaRmsEpsilon, GgufValue.Float32(c.NormEps))
-            .Add(GgufKeys.LlamaRopeFreqBase, GgufValue.Float32(c.RopeTheta))
-            .Add(GgufKeys.GeneralQuantizationVersion, GgufValue.UInt32(2));
-        if (c.RopeScaling != 1f)
-            w.Add(GgufKeys.LlamaRopeScalingType, GgufValue.String("linear")).Add(GgufKeys.LlamaRopeScalingFactor, GgufValue.Float32(c.RopeScaling));
-        GgufVocabulary.AddTo(w, vocab);
-        using var scope = TensorScope.Begin();
-        foreach (var (name, p) in model.NamedParameters())
-        {
-            string gguf = GgufTensorNames.ToGguf(GgufTensorNames.Llama, name) ?? throw new InvalidOperationException($"ModelFile: no GGUF name for '{name}'.");
-            var t = p;
-            if (name.EndsWith("self_attn.q_proj.weight")) t = LlamaRopePermute.ToGguf(p, c.Heads);
-            else if (name.EndsWith("self_attn.k_proj.weight")) t = LlamaRopePermute.ToGguf(p, c.KvHeads);
-            w.AddTensor(gguf, t, TypeFor(t, type));
-        }
-        w.Write(path);
-    }
-
-    /// <summary>1-D tensors stay F32 (llama.cpp requires it); block types need rows that are whole blocks.</summary>
-    private static GgmlType TypeFor(Tensor t, GgmlType wanted)
-    {
-        if (t.Rank < 2) return GgmlType.F32;
-        if (wanted is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16) return wanted;
-        return t.Shape[^1] % 32 == 0 ? wanted : GgmlType.F16;
     }
 
     private static void SaveLlama2c(DecoderModel model, string path)

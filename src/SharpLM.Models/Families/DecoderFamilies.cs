@@ -1,9 +1,10 @@
 // DecoderFamilies: the one registry of decoder families. Each entry names the Hugging Face architectures and
-// model types a family reads, its config.json mapping both ways (Families/<Family>/*HfConfig.cs), and its
-// weight-name table. HfConfig, HfConfigWriter and ModelFile look families up here instead of switching on them;
+// model types a family reads, its config.json mapping both ways (Families/<Family>/*HfConfig.cs), its
+// weight-name table and its GGUF layout (Families/<Family>/*Gguf.cs). HfConfig, HfConfigWriter and ModelFile look families up here instead of switching on them;
 // adding a family is a folder plus one line below (docs/add-a-family.md).
 using System.Text.Json.Nodes;
 using SharpLM.Models.Families.Baichuan;
+using SharpLM.Models.Families.Gguf;
 using SharpLM.Models.Families.Gpt2;
 using SharpLM.Models.Families.Hf;
 using SharpLM.Models.Families.Llama;
@@ -19,9 +20,11 @@ namespace SharpLM.Models.Families;
 /// <param name="FromHf">config.json → DecoderConfig; must read or refuse every key that changes the numbers.</param>
 /// <param name="ToHf">DecoderConfig → config.json.</param>
 /// <param name="Writes">Whether this entry is the one that writes a given config (first match wins).</param>
+/// <param name="Gguf">llama.cpp's GGUF form of the family (architecture name, tensor names, keys).</param>
 public sealed record DecoderFamily(
     string Name, ModelFamily Family, IReadOnlyList<string> HfArchitectures,
-    Func<HfConfigReader, DecoderConfig> FromHf, Func<DecoderConfig, JsonObject> ToHf, Func<DecoderConfig, bool> Writes)
+    Func<HfConfigReader, DecoderConfig> FromHf, Func<DecoderConfig, JsonObject> ToHf, Func<DecoderConfig, bool> Writes,
+    GgufLayout Gguf)
 {
     /// <summary>Hugging Face parameter names of the family.</summary>
     public DecoderNames Names => DecoderNames.For(Family);
@@ -32,16 +35,22 @@ public static class DecoderFamilies
 {
     public static readonly IReadOnlyList<DecoderFamily> All =
     [
-        new("gpt2", ModelFamily.Gpt2, ["GPT2LMHeadModel", "gpt2"], Gpt2HfConfig.FromHf, Gpt2HfConfig.ToHf, c => c.Family == ModelFamily.Gpt2),
-        new("qwen2", ModelFamily.Llama, ["Qwen2ForCausalLM", "qwen2"], Qwen2HfConfig.FromHf, Qwen2HfConfig.ToHf, c => c.Family == ModelFamily.Llama && c.QkvBias),
+        new("gpt2", ModelFamily.Gpt2, ["GPT2LMHeadModel", "gpt2"], Gpt2HfConfig.FromHf, Gpt2HfConfig.ToHf, c => c.Family == ModelFamily.Gpt2, Gpt2Gguf.Layout),
+        new("qwen2", ModelFamily.Llama, ["Qwen2ForCausalLM", "qwen2"], Qwen2HfConfig.FromHf, Qwen2HfConfig.ToHf, c => c.Family == ModelFamily.Llama && c.QkvBias, Qwen2Gguf.Layout),
         new("llama", ModelFamily.Llama, ["LlamaForCausalLM", "MistralForCausalLM", "llama", "mistral"],
-            r => LlamaHfConfig.FromHf(r), c => LlamaHfConfig.ToHf(c, "LlamaForCausalLM", "llama"), c => c.Family == ModelFamily.Llama),
-        new("baichuan", ModelFamily.Baichuan, ["BaichuanForCausalLM", "baichuan"], BaichuanHfConfig.FromHf, BaichuanHfConfig.ToHf, c => c.Family == ModelFamily.Baichuan),
+            r => LlamaHfConfig.FromHf(r), c => LlamaHfConfig.ToHf(c, "LlamaForCausalLM", "llama"), c => c.Family == ModelFamily.Llama, LlamaGguf.Layout),
+        new("baichuan", ModelFamily.Baichuan, ["BaichuanForCausalLM", "baichuan"], BaichuanHfConfig.FromHf, BaichuanHfConfig.ToHf, c => c.Family == ModelFamily.Baichuan, BaichuanGguf.Layout),
     ];
 
     /// <summary>The family that maps <paramref name="architecture"/> (case-insensitive), or null.</summary>
     public static DecoderFamily? ForHfArchitecture(string architecture) =>
         All.FirstOrDefault(f => f.HfArchitectures.Contains(architecture, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The family stored under GGUF general.architecture <paramref name="arch"/>, or null.</summary>
+    public static DecoderFamily? ForGgufArch(string arch) => All.FirstOrDefault(f => f.Gguf.Arch == arch);
+
+    /// <summary>"gpt2, qwen2, llama, baichuan" for error messages.</summary>
+    public static string KnownGgufArchs => string.Join(", ", All.Select(f => f.Gguf.Arch));
 
     /// <summary>The family that writes <paramref name="c"/>.</summary>
     public static DecoderFamily For(DecoderConfig c) =>

@@ -29,6 +29,15 @@ public static partial class GgufTensorNames
         new("model.layers.{i}.mlp.down_proj.weight", "blk.{i}.ffn_down.weight"),
     ];
 
+    /// <summary>Qwen2: the LLaMA table plus q/k/v biases.</summary>
+    public static readonly IReadOnlyList<TensorNameRule> Qwen2 =
+    [
+        .. Llama,
+        new("model.layers.{i}.self_attn.q_proj.bias", "blk.{i}.attn_q.bias"),
+        new("model.layers.{i}.self_attn.k_proj.bias", "blk.{i}.attn_k.bias"),
+        new("model.layers.{i}.self_attn.v_proj.bias", "blk.{i}.attn_v.bias"),
+    ];
+
     /// <summary>GPT-2 (HF names without the "transformer." prefix are accepted too, see <see cref="ToGguf"/>).
     /// Note HF GPT-2 uses Conv1D, so its c_attn/c_proj/c_fc weights are stored [in, out] and are transposed on conversion.</summary>
     public static readonly IReadOnlyList<TensorNameRule> Gpt2 =

@@ -1,0 +1,82 @@
+// GgufConfigReader: typed access to the "{arch}.*" hyper-parameter keys of a GGUF file that remembers which
+// ones were read. A family's reader ends with RejectUnread(): any "{arch}.*" key it did not read is an error
+// naming it (a sliding window, an expert count, a logit soft-cap … would change the numbers), so a file is
+// never run with settings SharpLM silently skipped. Also the checks every family shares: head sizes, RoPE
+// dimension count, experts, and llama.cpp's RoPE scaling keys.
+using SharpLM.Formats;
+using SharpLM.Formats.Gguf;
+
+namespace SharpLM.Models.Families.Gguf;
+
+/// <summary>Reads "{arch}.*" keys of a GGUF file and tracks which ones were consumed.</summary>
+public sealed class GgufConfigReader(GgufFile file, string arch)
+{
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    public GgufFile File => file;
+    public string Arch => arch;
+
+    /// <summary>"{arch}.{suffix}".</summary>
+    public string Key(string suffix) => arch + "." + suffix;
+
+    public GgufValue? Raw(string suffix)
+    {
+        _read.Add(Key(suffix));
+        return file.TryGet(Key(suffix));
+    }
+
+    public int Int(string suffix) => Raw(suffix) is { } v ? checked((int)As(suffix, v, x => x.AsInt64(), "an integer"))
+        : throw new ModelFormatException(file.Path, Key(suffix), "missing metadata key");
+    public int Int(string suffix, int fallback) => Raw(suffix) is { } v ? checked((int)As(suffix, v, x => x.AsInt64(), "an integer")) : fallback;
+    public float Float(string suffix, float fallback) => Raw(suffix) is { } v ? (float)As(suffix, v, x => x.AsDouble(), "a number") : fallback;
+    public string? String(string suffix) => Raw(suffix) is { } v ? As(suffix, v, x => x.AsString(), "a string") : null;
+
+    /// <summary>Marks keys as understood (informational, or checked elsewhere).</summary>
+    public void Accept(params string[] suffixes) { foreach (var s in suffixes) _read.Add(Key(s)); }
+
+    /// <summary>Checks the keys every decoder family shares and that SharpLM does not support beyond their default.</summary>
+    public void CheckCommon(int dim, int heads)
+    {
+        int hd = dim / heads;
+        foreach (var k in new[] { "attention.key_length", "attention.value_length", "rope.dimension_count" })
+            if (Raw(k) is { } v && v.AsInt64() != hd)
+                throw ModelFormatException.Expected(file.Path, Key(k), $"the head dimension {hd} (embedding_length / head_count)", v.AsInt64());
+        if (Raw("expert_count") is { } ec && ec.AsInt64() > 0)
+            throw ModelFormatException.Expected(file.Path, Key("expert_count"), "0 (mixture-of-experts models are not supported)", ec.AsInt64());
+        Accept("expert_used_count", "vocab_size");
+        if (Raw("attention.sliding_window") is { } sw && sw.AsInt64() > 0 && sw.AsInt64() < Int("context_length"))
+            throw ModelFormatException.Expected(file.Path, Key("attention.sliding_window"), "0 or at least the context length (sliding-window attention is not supported)", sw.AsInt64());
+    }
+
+    /// <summary>The linear RoPE factor: rope.scaling.type none/linear with rope.scaling.factor, or the older rope.scale_linear.</summary>
+    public float RopeLinearFactor()
+    {
+        string type = String("rope.scaling.type") ?? "";
+        float factor = Raw("rope.scaling.factor") is not null ? Float("rope.scaling.factor", 1f) : Float("rope.scale_linear", 1f);
+        Accept("rope.scale_linear", "rope.scaling.original_context_length");
+        switch (type)
+        {
+            case "none": return 1f;
+            case "linear" or "":
+                if (factor == 0f) return 1f; // llama.cpp writes 0 for "unset"
+                if (!(factor > 0) || !float.IsFinite(factor)) throw ModelFormatException.Expected(file.Path, Key("rope.scaling.factor"), "a positive number", factor);
+                return factor;
+            default:
+                throw ModelFormatException.Expected(file.Path, Key("rope.scaling.type"), "'none' or 'linear' (other RoPE scaling rules are not supported)", type);
+        }
+    }
+
+    /// <summary>Throws naming the first "{arch}.*" key no reader consumed.</summary>
+    public void RejectUnread()
+    {
+        foreach (var k in file.Keys)
+            if (k.StartsWith(arch + ".", StringComparison.Ordinal) && !_read.Contains(k))
+                throw new ModelFormatException(file.Path, k, $"this {arch} hyper-parameter is not understood and may change the numbers; refusing to load without it");
+    }
+
+    private T As<T>(string suffix, GgufValue v, Func<GgufValue, T> f, string wanted)
+    {
+        try { return f(v); }
+        catch (InvalidCastException) { throw ModelFormatException.Expected(file.Path, Key(suffix), wanted, v.Describe()); }
+    }
+}
