@@ -2,7 +2,6 @@
 using System.Runtime.InteropServices;
 using SharpLM.Tensors.Backends;
 using SharpLM.Tensors.Rng;
-using SharpLM.Tensors.Storage;
 
 namespace SharpLM.Tensors;
 

@@ -2,7 +2,6 @@
 // over the same storage (reshape copies only when the layout makes a view impossible) and records the
 // inverse mapping for backward.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
 
 namespace SharpLM.Tensors;
 
