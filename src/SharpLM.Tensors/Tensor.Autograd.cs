@@ -13,6 +13,6 @@ public sealed partial class Tensor
     /// <summary>Sets the accumulated gradient to zero (keeping its memory).</summary>
     public void ZeroGrad()
     {
-        if (Grad is { IsDisposed: false } g) g.AsSpan().Clear();
+        if (Grad is { IsDisposed: false } g) Backends.Backend.Current.Fill(g, 0f);
     }
 }

@@ -1,6 +1,7 @@
 // Tensor creation: empty/zeros/ones/full/arange, from managed arrays, and seeded random tensors.
+using System.Runtime.InteropServices;
+using SharpLM.Tensors.Backends;
 using SharpLM.Tensors.Rng;
-using SharpLM.Tensors.Storage;
 
 namespace SharpLM.Tensors;
 
@@ -16,7 +17,7 @@ public sealed unsafe partial class Tensor
     internal static Tensor Alloc(ReadOnlySpan<int> shape, DType dtype, bool scoped = true)
     {
         var s = CheckShape(shape, "Tensor.Empty");
-        var storage = new TensorStorage(ShapeUtil.Numel(s) * dtype.SizeOf());
+        var storage = Backend.Current.Allocate(ShapeUtil.Numel(s) * dtype.SizeOf());
         return new Tensor(storage, s, ShapeUtil.ContiguousStrides(s), 0, dtype, scoped);
     }
 
@@ -27,14 +28,14 @@ public sealed unsafe partial class Tensor
     public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.F32)
     {
         var t = Alloc(shape, dtype);
-        new Span<byte>(t.RawPointer, checked((int)(t.Numel * dtype.SizeOf()))).Clear();
+        Backend.Current.Fill(t, 0f);
         return t;
     }
 
     internal static Tensor ZerosUnscoped(ReadOnlySpan<int> shape)
     {
         var t = Alloc(shape, DType.F32, scoped: false);
-        new Span<float>(t.RawPointer, checked((int)t.Numel)).Clear();
+        Backend.Current.Fill(t, 0f);
         return t;
     }
 
@@ -45,7 +46,7 @@ public sealed unsafe partial class Tensor
     public static Tensor Full(ReadOnlySpan<int> shape, float value, DType dtype = DType.F32)
     {
         var f = Alloc(shape, DType.F32);
-        new Span<float>(f.RawPointer, checked((int)f.Numel)).Fill(value);
+        Backend.Current.Fill(f, value);
         if (dtype == DType.F32) return f;
         using (f) return f.To(dtype);
     }
@@ -58,9 +59,10 @@ public sealed unsafe partial class Tensor
     {
         if (step == 0 || (end - start) / step < 0) throw new ArgumentException($"Arange: range [{start}, {end}) with step {step} is empty or infinite (expected step != 0 pointing from start towards end).");
         int n = (int)Math.Ceiling((end - start) / step);
-        var f = Alloc([n], DType.F32);
-        var p = f.F32Pointer;
+        var p = new float[n];
         for (int i = 0; i < n; i++) p[i] = start + i * step;
+        var f = Alloc([n], DType.F32);
+        Backend.Current.CopyFromHost(MemoryMarshal.AsBytes(p.AsSpan()), f);
         if (dtype == DType.F32) return f;
         using (f) return f.To(dtype);
     }
@@ -72,7 +74,7 @@ public sealed unsafe partial class Tensor
         if (ShapeUtil.Numel(shape) != data.Length)
             throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {ShapeUtil.Format(shape)} ({ShapeUtil.Numel(shape)} elements expected).");
         var t = Alloc(shape, DType.F32);
-        data.CopyTo(new Span<float>(t.RawPointer, data.Length));
+        Backend.Current.CopyFromHost(MemoryMarshal.AsBytes(data), t);
         return t;
     }
 
@@ -83,7 +85,7 @@ public sealed unsafe partial class Tensor
         if (ShapeUtil.Numel(shape) != data.Length)
             throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {ShapeUtil.Format(shape)} ({ShapeUtil.Numel(shape)} elements expected).");
         var t = Alloc(shape, DType.I32);
-        data.CopyTo(new Span<int>(t.RawPointer, data.Length));
+        Backend.Current.CopyFromHost(MemoryMarshal.AsBytes(data), t);
         return t;
     }
 
@@ -91,20 +93,18 @@ public sealed unsafe partial class Tensor
     public static Tensor Randn(ReadOnlySpan<int> shape, Generator? gen = null, float std = 1f)
     {
         gen ??= Generator.Default;
-        var t = Alloc(shape, DType.F32);
-        var p = t.F32Pointer;
-        for (long i = 0; i < t.Numel; i++) p[i] = (float)gen.NextGaussian() * std;
-        return t;
+        var p = new float[ShapeUtil.Numel(CheckShape(shape, "Tensor.Randn"))];
+        for (long i = 0; i < p.Length; i++) p[i] = (float)gen.NextGaussian() * std;
+        return FromArray(p, shape.ToArray());
     }
 
     /// <summary>Uniform samples in [low, high) from a seeded generator.</summary>
     public static Tensor Rand(ReadOnlySpan<int> shape, Generator? gen = null, float low = 0f, float high = 1f)
     {
         gen ??= Generator.Default;
-        var t = Alloc(shape, DType.F32);
-        var p = t.F32Pointer;
-        for (long i = 0; i < t.Numel; i++) p[i] = low + (high - low) * gen.NextFloat();
-        return t;
+        var p = new float[ShapeUtil.Numel(CheckShape(shape, "Tensor.Rand"))];
+        for (long i = 0; i < p.Length; i++) p[i] = low + (high - low) * gen.NextFloat();
+        return FromArray(p, shape.ToArray());
     }
 
     /// <summary>Tensor of the same shape and dtype.</summary>

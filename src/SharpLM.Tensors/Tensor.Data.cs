@@ -1,7 +1,8 @@
 // Tensor data access: dense copies (Contiguous), dtype conversion (To), and reading values back to managed
 // arrays for tests, printing and interop.
+using System.Runtime.InteropServices;
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
@@ -12,7 +13,7 @@ public sealed unsafe partial class Tensor
     {
         if (IsContiguous) return this;
         var o = Alloc(Shape, DType);
-        StridedCopy.ToContiguous((byte*)RawPointer, Shape, Strides, (byte*)o.RawPointer, DType.SizeOf());
+        Backend.Current.Copy(this, o);
         return GradRecorder.Record(o, "contiguous", this, g => [g]);
     }
 
@@ -23,7 +24,7 @@ public sealed unsafe partial class Tensor
         try
         {
             var o = Alloc(Shape, dtype);
-            Cpu.Convert.Run(src.RawPointer, DType, o.RawPointer, dtype, Numel);
+            Backend.Current.Convert(src, o);
             if (dtype == DType.F32 && DType == DType.F32) return GradRecorder.Record(o, "clone", this, g => [g]);
             return o;
         }
@@ -33,7 +34,7 @@ public sealed unsafe partial class Tensor
     private Tensor DenseCopy()
     {
         var o = Alloc(Shape, DType);
-        StridedCopy.ToContiguous((byte*)RawPointer, Shape, Strides, (byte*)o.RawPointer, DType.SizeOf());
+        Backend.Current.Copy(this, o);
         return o;
     }
 
@@ -48,9 +49,7 @@ public sealed unsafe partial class Tensor
     public float[] ToArray()
     {
         var arr = new float[Numel];
-        var dense = IsContiguous ? this : DenseCopy();
-        try { fixed (float* p = arr) Cpu.Convert.Run(dense.RawPointer, DType, p, DType.F32, Numel); }
-        finally { if (!ReferenceEquals(dense, this)) dense.Dispose(); }
+        CopyOut(DType.F32, MemoryMarshal.AsBytes(arr.AsSpan()));
         return arr;
     }
 
@@ -58,10 +57,30 @@ public sealed unsafe partial class Tensor
     public int[] ToInt32Array()
     {
         var arr = new int[Numel];
-        var dense = IsContiguous ? this : DenseCopy();
-        try { fixed (int* p = arr) Cpu.Convert.Run(dense.RawPointer, DType, p, DType.I32, Numel); }
-        finally { if (!ReferenceEquals(dense, this)) dense.Dispose(); }
+        CopyOut(DType.I32, MemoryMarshal.AsBytes(arr.AsSpan()));
         return arr;
+    }
+
+    /// <summary>Copies the values, converted to <paramref name="dtype"/>, into host bytes (through the backend).</summary>
+    private void CopyOut(DType dtype, Span<byte> dst)
+    {
+        var be = Backend.Current;
+        var dense = IsContiguous ? this : DenseCopy();
+        Tensor? converted = null;
+        try
+        {
+            if (dense.DType != dtype)
+            {
+                converted = Alloc(Shape, dtype, scoped: false);
+                be.Convert(dense, converted);
+            }
+            be.CopyToHost(converted ?? dense, dst);
+        }
+        finally
+        {
+            converted?.Dispose();
+            if (!ReferenceEquals(dense, this)) dense.Dispose();
+        }
     }
 
     /// <summary>The single value of a one-element tensor.</summary>
@@ -71,10 +90,11 @@ public sealed unsafe partial class Tensor
         return ToArray()[0];
     }
 
-    /// <summary>A dense f32 span over a contiguous f32 tensor.</summary>
+    /// <summary>A dense f32 span over a contiguous f32 tensor in host memory (CPU storage only).</summary>
     public Span<float> AsSpan()
     {
         if (DType != DType.F32) throw DTypeError("AsSpan", DType.F32);
+        if (Device != Device.Cpu) throw new InvalidOperationException($"AsSpan: tensor lives on {Device}, not in host memory.");
         if (!IsContiguous) throw new InvalidOperationException($"AsSpan: tensor with shape {ShapeUtil.Format(Shape)} is not contiguous; call Contiguous() first.");
         return new Span<float>(RawPointer, checked((int)Numel));
     }
@@ -91,9 +111,7 @@ public sealed unsafe partial class Tensor
         if (!ShapeUtil.SameShape(Shape, src.Shape))
             throw new ArgumentException($"Assign: source shape {ShapeUtil.Format(src.Shape)} differs from destination shape {ShapeUtil.Format(Shape)}.");
         if (src.DType != DType) throw new ArgumentException($"Assign: source dtype {src.DType.Name()} differs from destination dtype {DType.Name()}.");
-        var dense = src.IsContiguous ? src : src.DenseCopy();
-        try { StridedCopy.FromContiguous((byte*)dense.RawPointer, (byte*)RawPointer, Shape, Strides, DType.SizeOf()); }
-        finally { if (!ReferenceEquals(dense, src)) dense.Dispose(); }
+        Backend.Current.Copy(src, this);
     }
 
     /// <summary>Copies values (same shape) from <paramref name="src"/> into this tensor in place, converting dtype.</summary>
@@ -103,7 +121,7 @@ public sealed unsafe partial class Tensor
             throw new ArgumentException($"CopyFrom: source shape {ShapeUtil.Format(src.Shape)} differs from destination shape {ShapeUtil.Format(Shape)}.");
         if (!IsContiguous) throw new InvalidOperationException("CopyFrom: destination must be contiguous.");
         var dense = src.IsContiguous ? src : src.DenseCopy();
-        try { Cpu.Convert.Run(dense.RawPointer, src.DType, RawPointer, DType, Numel); }
+        try { Backend.Current.Convert(dense, this); }
         finally { if (!ReferenceEquals(dense, src)) dense.Dispose(); }
     }
 }

@@ -2,7 +2,6 @@
 // over the same storage (reshape copies only when the layout makes a view impossible) and records the
 // inverse mapping for backward.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
 
 namespace SharpLM.Tensors;
 
@@ -93,7 +92,8 @@ public sealed unsafe partial class Tensor
             var z = Zeros(inShape);
             var gd = g.DenseF32("narrow backward");
             var zs = ShapeUtil.ContiguousStrides(inShape);
-            StridedCopy.AddIntoStrided(gd.F32Pointer, z.F32Pointer + start * zs[d], gd.Shape, zs);
+            using var window = new Tensor(z.Storage, gd.Shape.ToArray(), zs, start * zs[d], DType.F32, scoped: false);
+            Backends.Backend.Current.AddInto(gd, window);
             return [z];
         });
     }

@@ -2,6 +2,7 @@
 // autograd fields (requires_grad, grad, the node that produced it). Creation lives in Tensor.Create.cs,
 // views in Tensor.Views.cs, data access and dtype conversion in Tensor.Data.cs, math in Ops/.
 using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Backends;
 using SharpLM.Tensors.Storage;
 
 namespace SharpLM.Tensors;
@@ -24,6 +25,12 @@ public sealed unsafe partial class Tensor : IDisposable
 
     /// <summary>Size of each dim.</summary>
     public ReadOnlySpan<int> Shape => _shape;
+
+    /// <summary>The shape array itself, for kernels that take int[] (never mutate it).</summary>
+    internal int[] ShapeArray => _shape;
+
+    /// <summary>Device the storage lives on.</summary>
+    public Device Device => Storage.Device;
 
     /// <summary>Distance between neighbours along each dim, in elements.</summary>
     public ReadOnlySpan<long> Strides => _strides;
@@ -70,7 +77,7 @@ public sealed unsafe partial class Tensor : IDisposable
         if (scoped) TensorScope.Current?.Register(this);
     }
 
-    /// <summary>Pointer to element [0,…,0].</summary>
+    /// <summary>Host pointer to element [0,…,0] (CPU storage only; for kernels and the layers that must read raw bytes).</summary>
     public void* RawPointer => (byte*)Storage.Pointer + Offset * DType.SizeOf();
 
     /// <summary>Pointer to element [0,…,0] of an f32 tensor.</summary>

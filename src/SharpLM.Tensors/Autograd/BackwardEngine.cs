@@ -53,7 +53,7 @@ internal static unsafe class BackwardEngine
         var gd = g.DenseF32("backward");
         try
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(leaf.Grad.AsSpan(), gd.AsSpan(), leaf.Grad.AsSpan());
+            Backends.Backend.Current.AddInto(gd, leaf.Grad);
         }
         finally { if (!ReferenceEquals(gd, g)) gd.Dispose(); }
     }

@@ -3,9 +3,9 @@
 // walked with an index counter; rows are split across the worker pool for large tensors.
 using System.Numerics.Tensors;
 
-namespace SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
-internal enum BinaryOp { Add, Sub, Mul, Div }
+namespace SharpLM.Tensors.Cpu;
 
 internal static unsafe class BinaryKernel
 {

@@ -1,6 +1,8 @@
 // RowKernels: the public face of the CPU kernels that work on raw f32 rows, so executors outside the autograd
 // (the inference engine) run the same LayerNorm/RMSNorm and activation code as Ops instead of restating it.
 // Inputs are dense row-major buffers; nothing is saved for backward.
+using SharpLM.Tensors.Backends;
+
 namespace SharpLM.Tensors.Cpu;
 
 /// <summary>Elementwise activations an executor may apply to a buffer.</summary>

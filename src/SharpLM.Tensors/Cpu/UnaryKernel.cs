@@ -2,9 +2,9 @@
 // TensorPrimitives supplies the vectorised forms where they exist; GELU runs a per-element loop.
 using System.Numerics.Tensors;
 
-namespace SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
-internal enum UnaryOp { Neg, Exp, Log, Sqrt, Rsqrt, Pow, Tanh, Sigmoid, Relu, Silu, GeluTanh, GeluErf }
+namespace SharpLM.Tensors.Cpu;
 
 internal static unsafe class UnaryKernel
 {

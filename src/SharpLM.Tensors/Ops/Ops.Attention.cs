@@ -1,13 +1,13 @@
 // Scaled dot-product attention as one fused, differentiable op over the FlashAttention kernel: causal
 // masking (bottom-right aligned for KV-cache decoding), grouped KV heads (GQA/MQA), optional ALiBi slopes,
 // attention dropout. The T×T score matrix is never materialised; backward recomputes it tile by tile from
-// the saved log-sum-exp.
+// the saved log-sum-exp. The kernels are reached through the current backend.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>
     /// softmax(q kᵀ · scale + alibi, causal mask) v for q [B, Hq, Tq, D], k/v [B, Hkv, Tk, D] with Hq % Hkv == 0.
@@ -33,18 +33,15 @@ public static unsafe partial class Ops
         var sd = alibiSlopes?.DenseF32(op);
         var o = Tensor.Alloc(q.Shape, DType.F32);
         var lse = Tensor.Alloc([b, hq, tq], DType.F32);
-        float* slopes = sd is null ? null : sd.F32Pointer;
-        FlashAttention.Forward(qd.F32Pointer, kd.F32Pointer, vd.F32Pointer, o.F32Pointer, lse.F32Pointer,
-            b, hq, hkv, tq, tk, d, sc, causal, slopes, p, seed);
+        var shape = new AttentionShape(b, hq, hkv, tq, tk, d, sc, causal, p, seed);
+        Backend.Current.Attention(shape, qd, kd, vd, sd, o, lse);
         return GradRecorder.Record(o, "sdpa", [q, k, v], g =>
         {
             var gd = g.DenseF32(op + " backward");
             var dq = Tensor.Alloc(q.Shape, DType.F32);
             var dk = Tensor.Alloc(k.Shape, DType.F32);
             var dv = Tensor.Alloc(v.Shape, DType.F32);
-            float* sl = sd is null ? null : sd.F32Pointer;
-            FlashAttention.Backward(qd.F32Pointer, kd.F32Pointer, vd.F32Pointer, o.F32Pointer, lse.F32Pointer, gd.F32Pointer,
-                dq.F32Pointer, dk.F32Pointer, dv.F32Pointer, b, hq, hkv, tq, tk, d, sc, causal, sl, p, seed);
+            Backend.Current.AttentionBackward(shape, qd, kd, vd, sd, o, lse, gd, dq, dk, dv);
             return [dq, dk, dv];
         });
     }

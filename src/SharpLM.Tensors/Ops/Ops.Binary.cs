@@ -1,12 +1,12 @@
 // Broadcasting arithmetic: add, sub, mul, div between tensors and with scalars, and SumToShape, which
 // reduces a broadcast gradient back to an input's shape.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
 /// <summary>Differentiable tensor operations.</summary>
-public static unsafe partial class Ops
+public static partial class Ops
 {
     private static Tensor Binary(BinaryOp op, Tensor a, Tensor b, string name)
     {
@@ -14,8 +14,8 @@ public static unsafe partial class Ops
             throw new ArgumentException($"{name}: expected f32 tensors, got {a.DType.Name()} {ShapeUtil.Format(a.Shape)} and {b.DType.Name()} {ShapeUtil.Format(b.Shape)}.");
         var shape = ShapeUtil.Broadcast(a.Shape, b.Shape, name);
         var o = Tensor.Alloc(shape, DType.F32);
-        BinaryKernel.Run(op, a.F32Pointer, ShapeUtil.BroadcastStrides(a.Shape, a.Strides, shape),
-            b.F32Pointer, ShapeUtil.BroadcastStrides(b.Shape, b.Strides, shape), o.F32Pointer, shape);
+        Backend.Current.Binary(op, a, ShapeUtil.BroadcastStrides(a.Shape, a.Strides, shape),
+            b, ShapeUtil.BroadcastStrides(b.Shape, b.Strides, shape), o);
         return o;
     }
 

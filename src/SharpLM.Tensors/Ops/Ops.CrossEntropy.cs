@@ -2,12 +2,12 @@
 // label smoothing (PyTorch's definition: (1-ε)·NLL + ε·mean over classes of −log p), rows whose target is
 // ignore_index are skipped; mean over the remaining rows. Backward is (softmax − smoothed one-hot)/count,
 // computed from the logits and the saved per-row log-sum-exp, so no probability matrix is kept.
-using System.Numerics.Tensors;
 using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>Mean cross-entropy of <paramref name="logits"/> [..., C] against i32 <paramref name="targets"/> [...].</summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets, int ignoreIndex = -100, float labelSmoothing = 0f)
@@ -22,43 +22,16 @@ public static unsafe partial class Ops
         var x = logits.DenseF32("CrossEntropy");
         // A managed copy of the targets: backward must not depend on the caller keeping them alive.
         var t = targets.ToInt32Array();
-        float* xp = x.F32Pointer;
+        // Per-row log-sum-exp, kept on the host for backward.
         var lse = new float[rows];
-        double total = 0; long valid = 0;
-        for (long r = 0; r < rows; r++)
-        {
-            int target = t[r];
-            if (target == ignoreIndex) continue;
-            if ((uint)target >= (uint)c)
-                throw new ArgumentOutOfRangeException(nameof(targets), $"CrossEntropy: target {target} at row {r} is outside [0, {c}) and is not ignore_index {ignoreIndex}.");
-            var row = new ReadOnlySpan<float>(xp + r * c, c);
-            float max = TensorPrimitives.Max(row);
-            double s = 0;
-            for (int j = 0; j < c; j++) s += Math.Exp(row[j] - max);
-            double l = max + Math.Log(s);
-            lse[r] = (float)l;
-            double nll = l - row[target];
-            double smooth = l - TensorPrimitives.Sum(row) / (double)c;
-            total += (1 - labelSmoothing) * nll + labelSmoothing * smooth;
-            valid++;
-        }
+        var (total, valid) = Backend.Current.CrossEntropy(x, t, lse, ignoreIndex, labelSmoothing);
         var o = Tensor.Full([], valid == 0 ? float.NaN : (float)(total / valid));
         var inShape = logits.Shape.ToArray();
         return GradRecorder.Record(o, "cross_entropy", logits, g =>
         {
             float scale = g.Item() / valid;
             var dx = Tensor.Zeros(inShape);
-            float* dp = dx.F32Pointer;
-            float eps = labelSmoothing / c;
-            for (long r = 0; r < rows; r++)
-            {
-                int target = t[r];
-                if (target == ignoreIndex) continue;
-                float* xr = xp + r * c; float* dr = dp + r * c;
-                float l = lse[r];
-                for (int j = 0; j < c; j++) dr[j] = (MathF.Exp(xr[j] - l) - eps) * scale;
-                dr[target] -= (1 - labelSmoothing) * scale;
-            }
+            Backend.Current.CrossEntropyBackward(x, t, lse, dx, scale, ignoreIndex, labelSmoothing);
             return [dx];
         });
     }

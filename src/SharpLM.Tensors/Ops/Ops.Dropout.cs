@@ -2,11 +2,11 @@
 // identity. The mask comes from a counter-based hash of (seed, element index), so backward regenerates it
 // instead of storing it, and it does not depend on the thread count.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Rng;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>Zeroes each element with probability <paramref name="p"/> (training only), scaling the rest by 1/(1−p).</summary>
     public static Tensor Dropout(Tensor x, float p, ulong seed, bool training = true)
@@ -15,19 +15,13 @@ public static unsafe partial class Ops
         if (!training || p == 0) return x;
         var xd = x.DenseF32("Dropout");
         var y = Tensor.Alloc(x.Shape, DType.F32);
-        Apply(xd.F32Pointer, y.F32Pointer, x.Numel, p, seed);
+        Backend.Current.Dropout(xd, y, p, seed);
         return GradRecorder.Record(y, "dropout", x, g =>
         {
             var gd = g.DenseF32("Dropout backward");
             var dx = Tensor.Alloc(gd.Shape, DType.F32);
-            Apply(gd.F32Pointer, dx.F32Pointer, gd.Numel, p, seed);
+            Backend.Current.Dropout(gd, dx, p, seed);
             return [dx];
         });
-    }
-
-    private static void Apply(float* x, float* y, long n, float p, ulong seed)
-    {
-        float scale = 1f / (1f - p);
-        for (long i = 0; i < n; i++) y[i] = CounterHash.Uniform(seed, (ulong)i) >= p ? x[i] * scale : 0f;
     }
 }

@@ -1,10 +1,11 @@
 // Embedding lookup: rows of a [V, D] table gathered by i32 indices; backward scatter-adds the output
 // gradient into the rows that were read (repeated indices accumulate).
 using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>weight[indices]: weight [V, D], indices i32 [...] → [..., D].</summary>
     public static Tensor Embedding(Tensor weight, Tensor indices)
@@ -20,19 +21,13 @@ public static unsafe partial class Ops
             if ((uint)idx[i] >= (uint)v)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Embedding: index {idx[i]} at position {i} is outside the vocabulary [0, {v}).");
         var o = Tensor.Alloc(indices.Shape.ToArray().Append(dim).ToArray(), DType.F32);
-        float* wp = w.F32Pointer, op = o.F32Pointer;
-        for (long i = 0; i < n; i++) Buffer.MemoryCopy(wp + (long)idx[i] * dim, op + i * dim, dim * 4L, dim * 4L);
+        Backend.Current.EmbeddingGather(w, idx, o);
         var wShape = weight.Shape.ToArray();
         return GradRecorder.Record(o, "embedding", weight, g =>
         {
             var gd = g.DenseF32("Embedding backward");
             var dw = Tensor.Zeros(wShape);
-            float* gp = gd.F32Pointer, dp = dw.F32Pointer;
-            for (long i = 0; i < n; i++)
-            {
-                var row = new Span<float>(dp + (long)idx[i] * dim, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(gp + i * dim, dim), row);
-            }
+            Backend.Current.EmbeddingScatterAdd(gd, idx, dw);
             return [dw];
         });
     }

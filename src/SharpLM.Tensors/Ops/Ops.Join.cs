@@ -1,10 +1,10 @@
 // Joining and splitting along a dim: concat, stack, split (split returns narrow views).
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>Concatenates tensors of equal shape except along <paramref name="dim"/>.</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> xs, int dim)
@@ -26,22 +26,16 @@ public static unsafe partial class Ops
         shape[d] = total;
         var o = Tensor.Alloc(shape, first.DType);
         var os = ShapeUtil.ContiguousStrides(shape);
-        int es = first.DType.SizeOf();
+        var be = Backend.Current;
         int at = 0;
         var sizes = new int[xs.Count];
         for (int i = 0; i < xs.Count; i++)
         {
             var x = xs[i];
             sizes[i] = x.Shape[d];
-            var tmp = Tensor.Alloc(x.Shape, x.DType);
-            StridedCopy.ToContiguous((byte*)x.RawPointer, x.Shape, x.Strides, (byte*)tmp.RawPointer, es);
-            // Scatter the dense piece into the output slab by slab.
-            long outer = 1; for (int k = 0; k < d; k++) outer *= shape[k];
-            long inner = os[d];
-            long piece = sizes[i] * inner;
-            for (long r = 0; r < outer; r++)
-                Buffer.MemoryCopy((byte*)tmp.RawPointer + r * piece * es, (byte*)o.RawPointer + (r * shape[d] + at) * inner * es, piece * es, piece * es);
-            tmp.Dispose();
+            // Copy each piece into its window of the output (a strided view over o's storage).
+            using var window = new Tensor(o.Storage, x.Shape.ToArray(), os, at * os[d], first.DType, scoped: false);
+            be.Copy(x, window);
             at += sizes[i];
         }
         var inputs = xs.ToArray();

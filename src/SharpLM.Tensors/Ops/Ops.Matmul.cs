@@ -2,11 +2,11 @@
 // Transposed views are passed to SGEMM as transpose flags, never copied; backward is two more matmuls on
 // transposed views (NT for dA, TN for dB) followed by a sum over broadcast batch dims.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>a @ b: a [..., M, K] × b [..., K, N] → [..., M, N]; 1-D operands are promoted as in PyTorch.</summary>
     public static Tensor Matmul(Tensor a, Tensor b)
@@ -45,15 +45,15 @@ public static unsafe partial class Ops
         var (tb, transB, ldb) = GemmOperand(b, k, n);
         long count = ShapeUtil.Numel(batch);
         var offA = BatchOffsets(ta, batch); var offB = BatchOffsets(tb, batch);
-        float* pa = ta.F32Pointer, pb = tb.F32Pointer, po = o.F32Pointer;
+        var be = Backend.Current;
         long strideC = (long)m * n;
         if (IsProgression(offA, out long strideA) && IsProgression(offB, out long strideB))
         {
-            Sgemm.RunBatched(checked((int)count), transA, transB, m, n, k, pa, lda, strideA, pb, ldb, strideB, po, n, strideC, false);
+            be.GemmBatched(checked((int)count), transA, transB, m, n, k, ta, lda, strideA, tb, ldb, strideB, o, n, strideC, false);
             return;
         }
         for (long i = 0; i < count; i++)
-            Sgemm.Run(transA, transB, m, n, k, pa + offA[i], lda, pb + offB[i], ldb, po + i * strideC, n, false);
+            be.Gemm(transA, transB, m, n, k, ta, offA[i], lda, tb, offB[i], ldb, o, i * strideC, n, false);
     }
 
     private static long[] BatchOffsets(Tensor x, int[] batch)

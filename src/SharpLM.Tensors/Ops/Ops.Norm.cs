@@ -1,10 +1,10 @@
 // LayerNorm and RMSNorm over the last dim, with optional affine weight (and bias for LayerNorm).
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>LayerNorm over the last dim: (x − μ)/√(σ² + eps) · weight + bias.</summary>
     public static Tensor LayerNorm(Tensor x, Tensor? weight, Tensor? bias, float eps = 1e-5f) => Norm(x, weight, bias, eps, rms: false);
@@ -26,8 +26,7 @@ public static unsafe partial class Ops
         var y = Tensor.Alloc(x.Shape, DType.F32);
         var mean = rms ? null : Tensor.Alloc([(int)rows], DType.F32);
         var rstd = Tensor.Alloc([(int)rows], DType.F32);
-        NormKernel.Forward(xd.F32Pointer, wd is null ? null : wd.F32Pointer, bd is null ? null : bd.F32Pointer, y.F32Pointer,
-            mean is null ? null : mean.F32Pointer, rstd.F32Pointer, rows, n, eps, rms);
+        Backend.Current.Norm(xd, wd, bd, y, mean, rstd, rows, n, eps, rms);
         var inputs = bias is not null ? new[] { x, weight!, bias } : weight is not null ? new[] { x, weight } : new[] { x };
         return GradRecorder.Record(y, rms ? "rms_norm" : "layer_norm", inputs, g =>
         {
@@ -35,8 +34,7 @@ public static unsafe partial class Ops
             var dx = Tensor.Alloc(x.Shape, DType.F32);
             var dw = weight is { RequiresGrad: true } ? Tensor.Zeros([n]) : null;
             var db = bias is { RequiresGrad: true } ? Tensor.Zeros([n]) : null;
-            NormKernel.Backward(xd.F32Pointer, wd is null ? null : wd.F32Pointer, mean is null ? null : mean.F32Pointer, rstd.F32Pointer,
-                gd.F32Pointer, dx.F32Pointer, dw is null ? null : dw.F32Pointer, db is null ? null : db.F32Pointer, rows, n, rms);
+            Backend.Current.NormBackward(xd, wd, mean, rstd, gd, dx, dw, db, rows, n, rms);
             return inputs.Length switch { 3 => [dx, dw, db], 2 => [dx, dw], _ => [dx] };
         });
     }

@@ -1,10 +1,10 @@
 // Reductions: sum and mean over one dim or all elements, max (values and indices) and argmax over a dim.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     private static (long Outer, int Dim, long Inner) Split3(ReadOnlySpan<int> shape, int d)
     {
@@ -28,7 +28,7 @@ public static unsafe partial class Ops
         var xd = x.DenseF32("Sum");
         var (outer, n, inner) = Split3(x.Shape, d);
         var o = Tensor.Alloc(ReducedShape(x.Shape, d, keepDim), DType.F32);
-        ReduceKernel.Sum(xd.F32Pointer, o.F32Pointer, outer, n, inner);
+        Backend.Current.Sum(xd, o, outer, n, inner);
         var inShape = x.Shape.ToArray();
         var keepShape = ReducedShape(x.Shape, d, true);
         return GradRecorder.Record(o, "sum", x, g => [g.Reshape(keepShape).Expand(inShape).Contiguous()]);
@@ -39,7 +39,7 @@ public static unsafe partial class Ops
     {
         var xd = x.DenseF32("Sum");
         var o = Tensor.Alloc([], DType.F32);
-        ReduceKernel.Sum(xd.F32Pointer, o.F32Pointer, 1, checked((int)x.Numel), 1);
+        Backend.Current.Sum(xd, o, 1, checked((int)x.Numel), 1);
         var inShape = x.Shape.ToArray();
         return GradRecorder.Record(o, "sum_all", x, g => [g.Expand(inShape).Contiguous()]);
     }
@@ -64,16 +64,13 @@ public static unsafe partial class Ops
         var shape = ReducedShape(x.Shape, d, keepDim);
         var vals = Tensor.Alloc(shape, DType.F32);
         var idx = Tensor.Alloc(shape, DType.I32);
-        ReduceKernel.Max(xd.F32Pointer, vals.F32Pointer, idx.I32Pointer, outer, n, inner);
+        Backend.Current.Max(xd, vals, idx, outer, n, inner);
         var inShape = x.Shape.ToArray();
         GradRecorder.Record(vals, "max", x, g =>
         {
             var gd = g.DenseF32("max backward");
             var dx = Tensor.Zeros(inShape);
-            float* gp = gd.F32Pointer, dp = dx.F32Pointer; int* ip = idx.I32Pointer;
-            for (long r = 0; r < outer; r++)
-                for (long c = 0; c < inner; c++)
-                    dp[(r * n + ip[r * inner + c]) * inner + c] += gp[r * inner + c];
+            Backend.Current.MaxBackward(gd, idx, dx, outer, n, inner);
             return [dx];
         });
         return (vals, idx);
@@ -87,7 +84,7 @@ public static unsafe partial class Ops
         var xd = x.DenseF32("Argmax");
         var (outer, n, inner) = Split3(x.Shape, d);
         var idx = Tensor.Alloc(ReducedShape(x.Shape, d, keepDim), DType.I32);
-        ReduceKernel.Max(xd.F32Pointer, null, idx.I32Pointer, outer, n, inner);
+        Backend.Current.Max(xd, null, idx, outer, n, inner);
         return idx;
     }
 }

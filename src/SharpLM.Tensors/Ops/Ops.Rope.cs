@@ -3,6 +3,7 @@
 //   Pairs  (GPT-J, llama.cpp, Meta's original LLaMA): dim 2i pairs with dim 2i + 1.
 // Angle for pair i at position p: (p / scale) · theta^(−2i/D). Backward rotates by the negative angle.
 using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
@@ -15,7 +16,7 @@ public enum RopeLayout
     Pairs,
 }
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>Rotates x [..., T, D] by positions (i32 [T]).</summary>
     public static Tensor Rope(Tensor x, Tensor positions, float theta = 10000f, RopeLayout layout = RopeLayout.Halves, float positionScale = 1f)
@@ -37,32 +38,13 @@ public static unsafe partial class Ops
             }
         var xd = x.DenseF32("Rope");
         var y = Tensor.Alloc(x.Shape, DType.F32);
-        Rotate(xd.F32Pointer, y.F32Pointer, x.Numel / d, t, d, cos, sin, layout, 1f);
+        Backend.Current.Rope(xd, y, x.Numel / d, t, d, cos, sin, layout, inverse: false);
         return GradRecorder.Record(y, "rope", x, g =>
         {
             var gd = g.DenseF32("Rope backward");
             var dx = Tensor.Alloc(gd.Shape, DType.F32);
-            Rotate(gd.F32Pointer, dx.F32Pointer, gd.Numel / d, t, d, cos, sin, layout, -1f);
+            Backend.Current.Rope(gd, dx, gd.Numel / d, t, d, cos, sin, layout, inverse: true);
             return [dx];
         });
-    }
-
-    private static void Rotate(float* x, float* y, long rows, int t, int d, float[] cos, float[] sin, RopeLayout layout, float sign)
-    {
-        int half = d / 2;
-        for (long r = 0; r < rows; r++)
-        {
-            int p = (int)(r % t);
-            float* xr = x + r * d; float* yr = y + r * d;
-            for (int i = 0; i < half; i++)
-            {
-                float c = cos[p * half + i], s = sign * sin[p * half + i];
-                int a = layout == RopeLayout.Halves ? i : 2 * i;
-                int b = layout == RopeLayout.Halves ? i + half : 2 * i + 1;
-                float x0 = xr[a], x1 = xr[b];
-                yr[a] = x0 * c - x1 * s;
-                yr[b] = x0 * s + x1 * c;
-            }
-        }
     }
 }

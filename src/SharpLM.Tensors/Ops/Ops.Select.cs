@@ -1,10 +1,11 @@
 // Selection by mask: masked_fill (constant where a broadcast mask is set) and where (pick from two tensors
 // by a broadcast condition). Masks and conditions are i32 tensors, nonzero meaning true.
 using SharpLM.Tensors.Autograd;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>x with <paramref name="value"/> wherever the broadcast i32 <paramref name="mask"/> is nonzero.</summary>
     public static Tensor MaskedFill(Tensor x, Tensor mask, float value)
@@ -16,14 +17,12 @@ public static unsafe partial class Ops
         var m = ExpandMask(mask, shape);
         var xd = x.DenseF32("MaskedFill");
         var y = Tensor.Alloc(shape, DType.F32);
-        float* xp = xd.F32Pointer, yp = y.F32Pointer;
-        for (long i = 0; i < y.Numel; i++) yp[i] = m[i] != 0 ? value : xp[i];
+        Backend.Current.Select(m, null, value, xd, 0f, y);
         return GradRecorder.Record(y, "masked_fill", x, g =>
         {
             var gd = g.DenseF32("MaskedFill backward");
             var dx = Tensor.Alloc(shape, DType.F32);
-            float* gp = gd.F32Pointer, dp = dx.F32Pointer;
-            for (long i = 0; i < dx.Numel; i++) dp[i] = m[i] != 0 ? 0f : gp[i];
+            Backend.Current.Select(m, null, 0f, gd, 0f, dx);
             return [dx];
         });
     }
@@ -37,15 +36,15 @@ public static unsafe partial class Ops
         var m = ExpandMask(cond, shape);
         var ad = a.Expand(shape).Detach().Contiguous(); var bd = b.Expand(shape).Detach().Contiguous();
         var y = Tensor.Alloc(shape, DType.F32);
-        float* ap = ad.F32Pointer, bp = bd.F32Pointer, yp = y.F32Pointer;
-        for (long i = 0; i < y.Numel; i++) yp[i] = m[i] != 0 ? ap[i] : bp[i];
+        Backend.Current.Select(m, ad, 0f, bd, 0f, y);
         var sa = a.Shape.ToArray(); var sb = b.Shape.ToArray();
         return GradRecorder.Record(y, "where", [cond, a, b], g =>
         {
             var gd = g.DenseF32("Where backward");
             var ga = Tensor.Alloc(shape, DType.F32); var gb = Tensor.Alloc(shape, DType.F32);
-            float* gp = gd.F32Pointer, pa = ga.F32Pointer, pb = gb.F32Pointer;
-            for (long i = 0; i < y.Numel; i++) { bool c = m[i] != 0; pa[i] = c ? gp[i] : 0f; pb[i] = c ? 0f : gp[i]; }
+            var be = Backend.Current;
+            be.Select(m, gd, 0f, null, 0f, ga);
+            be.Select(m, null, 0f, gd, 0f, gb);
             return [null, a.RequiresGrad ? SumToShape(ga, sa) : null, b.RequiresGrad ? SumToShape(gb, sb) : null];
         });
     }

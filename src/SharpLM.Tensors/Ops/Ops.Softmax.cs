@@ -1,10 +1,10 @@
 // Softmax and log-softmax over any dim (a non-last dim is moved last through a transposed view).
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     /// <summary>Softmax over <paramref name="dim"/>.</summary>
     public static Tensor Softmax(Tensor x, int dim = -1) => SoftmaxAny(x, dim, log: false);
@@ -21,12 +21,12 @@ public static unsafe partial class Ops
         int n = x.Shape[^1];
         long rows = n == 0 ? 0 : x.Numel / n;
         var y = Tensor.Alloc(x.Shape, DType.F32);
-        SoftmaxKernel.Forward(xd.F32Pointer, y.F32Pointer, rows, n, log);
+        Backend.Current.Softmax(xd, y, rows, n, log);
         return GradRecorder.Record(y, log ? "log_softmax" : "softmax", x, g =>
         {
             var gd = g.DenseF32(name + " backward");
             var dx = Tensor.Alloc(y.Shape, DType.F32);
-            SoftmaxKernel.Backward(y.F32Pointer, gd.F32Pointer, dx.F32Pointer, rows, n, log);
+            Backend.Current.SoftmaxBackward(y, gd, dx, rows, n, log);
             return [dx];
         });
     }

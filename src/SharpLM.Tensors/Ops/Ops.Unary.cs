@@ -1,21 +1,21 @@
 // Elementwise math and activations: neg, exp, log, sqrt, rsqrt, pow, tanh, sigmoid, relu, silu, gelu.
 using SharpLM.Tensors.Autograd;
-using SharpLM.Tensors.Cpu;
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors;
 
-public static unsafe partial class Ops
+public static partial class Ops
 {
     private static Tensor Unary(UnaryOp op, Tensor x, string name, float p = 0)
     {
         var xd = x.DenseF32(name);
         var y = Tensor.Alloc(x.Shape, DType.F32);
-        UnaryKernel.Forward(op, xd.F32Pointer, y.F32Pointer, x.Numel, p);
+        Backend.Current.Unary(op, xd, y, p);
         return GradRecorder.Record(y, name, x, g =>
         {
             var gd = g.DenseF32(name + " backward");
             var dx = Tensor.Alloc(xd.Shape, DType.F32);
-            UnaryKernel.Backward(op, xd.F32Pointer, y.F32Pointer, gd.F32Pointer, dx.F32Pointer, dx.Numel, p);
+            Backend.Current.UnaryBackward(op, xd, y, gd, dx, p);
             return [dx];
         });
     }

@@ -1,32 +1,38 @@
-// TensorStorage: a reference-counted block of pooled native memory shared by a tensor and all its views.
-// The last view to be disposed returns the block to the pool; a finalizer is only a safety net for
-// storage that was never disposed (it frees to the OS, since finalizers run on another thread).
-using System.Runtime.InteropServices;
+// TensorStorage: a reference-counted block of device memory shared by a tensor and all its views. The
+// backend that allocated it owns it: the last view to be disposed hands the block back to that backend
+// (the CPU backend returns it to the pool); a finalizer is only a safety net for storage that was never
+// disposed (the backend frees it without touching its pool, since finalizers run on another thread).
+using SharpLM.Tensors.Backends;
 
 namespace SharpLM.Tensors.Storage;
 
-/// <summary>Native memory behind one or more tensor views.</summary>
+/// <summary>Memory behind one or more tensor views, owned by the backend that allocated it.</summary>
 public sealed unsafe class TensorStorage
 {
     private nint _ptr;
-    private readonly int _sizeClass;
+    private readonly int _poolClass;
     private int _refs;
 
     /// <summary>Size in bytes that was requested.</summary>
     public long Bytes { get; }
 
-    /// <summary>Device the memory lives on ("cpu").</summary>
-    public string Device => "cpu";
+    /// <summary>The backend that allocated this memory and takes it back.</summary>
+    public IBackend Backend { get; }
 
-    internal TensorStorage(long bytes)
+    /// <summary>Device the memory lives on.</summary>
+    public Device Device => Backend.Device;
+
+    internal TensorStorage(IBackend owner, long bytes, nint ptr, int poolClass)
     {
+        Backend = owner;
         Bytes = bytes;
-        (_ptr, _sizeClass) = MemoryPool.Rent(bytes);
+        _ptr = ptr;
+        _poolClass = poolClass;
         _refs = 0;
     }
 
-    /// <summary>Base pointer; throws if the storage has been released.</summary>
-    public void* Pointer => _ptr != 0 ? (void*)_ptr : throw new ObjectDisposedException(nameof(TensorStorage), "Tensor storage used after it was disposed.");
+    /// <summary>Base address (a host pointer on the CPU); throws if the storage has been released.</summary>
+    internal void* Pointer => _ptr != 0 ? (void*)_ptr : throw new ObjectDisposedException(nameof(TensorStorage), "Tensor storage used after it was disposed.");
 
     internal bool IsReleased => _ptr == 0;
 
@@ -37,7 +43,7 @@ public sealed unsafe class TensorStorage
         if (Interlocked.Decrement(ref _refs) == 0)
         {
             var p = Interlocked.Exchange(ref _ptr, 0);
-            if (p != 0) MemoryPool.Return(p, _sizeClass);
+            if (p != 0) Backend.Free(p, _poolClass, fromFinalizer: false);
             GC.SuppressFinalize(this);
         }
     }
@@ -45,6 +51,6 @@ public sealed unsafe class TensorStorage
     ~TensorStorage()
     {
         var p = Interlocked.Exchange(ref _ptr, 0);
-        if (p != 0) NativeMemory.AlignedFree((void*)p);
+        if (p != 0) Backend.Free(p, _poolClass, fromFinalizer: true);
     }
 }

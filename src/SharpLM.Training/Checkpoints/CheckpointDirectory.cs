@@ -33,9 +33,7 @@ public sealed class CheckpointDirectory(string path)
         Directory.CreateDirectory(tmp);
         HfConfigWriter.Write(model.Config, tmp);
         SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "model.safetensors"), model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Param)));
-        using (var scope = TensorScope.Begin())
-            SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "optimizer.safetensors"),
-                opt.State.Select(kv => KeyValuePair.Create(kv.Key, Tensor.FromArray(kv.Value, kv.Value.Length))));
+        SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "optimizer.safetensors"), opt.State);
         File.WriteAllText(System.IO.Path.Combine(tmp, "tokenizer.json"), tok.Json);
         File.WriteAllText(System.IO.Path.Combine(tmp, "trainer_state.json"), JsonSerializer.Serialize(new
         {
@@ -60,7 +58,7 @@ public sealed class CheckpointDirectory(string path)
             using var weights = SafetensorsFile.Open(System.IO.Path.Combine(Path, "model.safetensors"));
             model.LoadStateDict(weights.Tensors.ToDictionary(t => t.Name, t => t.ToTensor()));
             using var moments = SafetensorsFile.Open(System.IO.Path.Combine(Path, "optimizer.safetensors"));
-            opt.LoadState(moments.Tensors.ToDictionary(t => t.Name, t => t.ToTensor().ToArray()), st.GetProperty("optimizer_steps").GetInt64());
+            opt.LoadState(moments.Tensors.ToDictionary(t => t.Name, t => t.ToTensor()), st.GetProperty("optimizer_steps").GetInt64());
         }
         return new TrainerState(st.GetProperty("step").GetInt64(), st.GetProperty("run_id").GetInt64(),
             st.GetProperty("sampler_state").EnumerateArray().Select(e => ulong.Parse(e.GetString()!)).ToArray(),

@@ -115,7 +115,7 @@ public sealed class Pretrainer
         if (c.Threads > 0) WorkerPool.SetThreads(c.Threads);
         Directory.CreateDirectory(c.OutDir);
         var sampler = new TokenWindowSampler(_train, c.BatchSize, c.Context, c.Seed ^ 0xda7a);
-        var trainer = new Trainer<DecoderModel, (Tensor X, Tensor Y)>(Model, sampler, new CausalLmLoss(), TrainerOptions(c));
+        using var trainer = new Trainer<DecoderModel, (Tensor X, Tensor Y)>(Model, sampler, new CausalLmLoss(), TrainerOptions(c));
         using var store = new RunStore(Path.Combine(c.OutDir, "runs.sqlite"));
         var ckpt = new CheckpointDirectory(Path.Combine(c.OutDir, "checkpoint"));
         long step = 0, runId;

@@ -12,7 +12,7 @@ using SharpLM.Training.Schedules;
 namespace SharpLM.Training.Trainers;
 
 /// <summary>Trains <typeparamref name="TModel"/> on micro-batches of <typeparamref name="TBatch"/>.</summary>
-public sealed class Trainer<TModel, TBatch> where TModel : Module
+public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
 {
     private readonly IReadOnlyList<Tensor> _parameters;
 
@@ -41,6 +41,9 @@ public sealed class Trainer<TModel, TBatch> where TModel : Module
         Optimizer = options.Optimizer == OptimizerKind.Sgd ? new Sgd(groups, momentum: options.Beta1) : new AdamW(groups, options.Beta1, options.Beta2);
         Schedule = new LrSchedule(options.Lr, options.WarmupSteps, (int)options.Steps, options.Schedule, options.MinLrRatio);
     }
+
+    /// <summary>Releases the optimiser's state tensors.</summary>
+    public void Dispose() => Optimizer.Dispose();
 
     /// <summary>Runs from <paramref name="startStep"/> (0, or the step a restored checkpoint reached) to Options.Steps.</summary>
     public TrainerOutcome Run(long startStep = 0, CancellationToken cancel = default)
