@@ -21,26 +21,23 @@ namespace SharpLM.Models.Families;
 /// <param name="ToHf">DecoderConfig → config.json.</param>
 /// <param name="Writes">Whether this entry is the one that writes a given config (first match wins).</param>
 /// <param name="Gguf">llama.cpp's GGUF form of the family (architecture name, tensor names, keys).</param>
+/// <param name="Names">Hugging Face parameter names the module tree registers.</param>
+/// <param name="Presets">Published configurations by CLI name (model info --preset).</param>
 public sealed record DecoderFamily(
     string Name, ModelFamily Family, IReadOnlyList<string> HfArchitectures,
     Func<HfConfigReader, DecoderConfig> FromHf, Func<DecoderConfig, JsonObject> ToHf, Func<DecoderConfig, bool> Writes,
-    GgufLayout Gguf)
-{
-    /// <summary>Hugging Face parameter names of the family.</summary>
-    public DecoderNames Names => DecoderNames.For(Family);
-}
+    GgufLayout Gguf, DecoderNames Names, IReadOnlyDictionary<string, DecoderConfig> Presets);
 
 /// <summary>The registry of decoder families.</summary>
 public static class DecoderFamilies
 {
+    /// <summary>Every family, in lookup order (Qwen2 before LLaMA: both use LLaMA names, Qwen2 writes biased configs).</summary>
     public static readonly IReadOnlyList<DecoderFamily> All =
-    [
-        new("gpt2", ModelFamily.Gpt2, ["GPT2LMHeadModel", "gpt2"], Gpt2HfConfig.FromHf, Gpt2HfConfig.ToHf, c => c.Family == ModelFamily.Gpt2, Gpt2Gguf.Layout),
-        new("qwen2", ModelFamily.Llama, ["Qwen2ForCausalLM", "qwen2"], Qwen2HfConfig.FromHf, Qwen2HfConfig.ToHf, c => c.Family == ModelFamily.Llama && c.QkvBias, Qwen2Gguf.Layout),
-        new("llama", ModelFamily.Llama, ["LlamaForCausalLM", "MistralForCausalLM", "llama", "mistral"],
-            r => LlamaHfConfig.FromHf(r), c => LlamaHfConfig.ToHf(c, "LlamaForCausalLM", "llama"), c => c.Family == ModelFamily.Llama, LlamaGguf.Layout),
-        new("baichuan", ModelFamily.Baichuan, ["BaichuanForCausalLM", "baichuan"], BaichuanHfConfig.FromHf, BaichuanHfConfig.ToHf, c => c.Family == ModelFamily.Baichuan, BaichuanGguf.Layout),
-    ];
+        [Gpt2Family.Family, Qwen2Family.Family, LlamaFamily.Family, BaichuanFamily.Family];
+
+    /// <summary>The weight-name table of <paramref name="family"/>.</summary>
+    public static DecoderNames Names(ModelFamily family) =>
+        All.FirstOrDefault(f => f.Family == family)?.Names ?? throw new ArgumentOutOfRangeException(nameof(family), family, "no registered family has these names");
 
     /// <summary>The family that maps <paramref name="architecture"/> (case-insensitive), or null.</summary>
     public static DecoderFamily? ForHfArchitecture(string architecture) =>

@@ -19,7 +19,7 @@ public static class BaichuanGguf
 
     private static DecoderConfig Read(GgufConfigReader r)
     {
-        var c = LlamaGguf.ReadRmsRope(r, DecoderPresets.Baichuan7B);
+        var c = LlamaGguf.ReadRmsRope(r, BaichuanFamily.Baichuan7B);
         bool alibi = r.Raw(AlibiKey) is { } v ? v.AsDouble() > 0 : c.Layers == 40;
         if (r.Raw(AlibiKey) is { } b && b.AsDouble() is not (0 or 8))
             throw SharpLM.Formats.ModelFormatException.Expected(r.File.Path, r.Key(AlibiKey), "0 (RoPE) or 8 (ALiBi as Baichuan-13B)", b.AsDouble());

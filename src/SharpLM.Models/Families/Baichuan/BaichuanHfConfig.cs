@@ -18,7 +18,7 @@ public static class BaichuanHfConfig
         int maxPositions = alibi ? r.Int("model_max_length", 4096) : r.Int("max_position_embeddings");
         r.Accept("model_max_length", "z_loss_weight"); // tokenizer length limit; z-loss only acts in training
         var rope = alibi ? new RopeSettings(10000f, 1f) : HfRope.Read(r);
-        return (DecoderPresets.Baichuan7B with
+        return (BaichuanFamily.Baichuan7B with
         {
             VocabSize = r.Int("vocab_size"), Dim = r.Int("hidden_size"), Layers = r.Int("num_hidden_layers"), Heads = heads,
             KvHeads = heads, FfnDim = r.Int("intermediate_size"), MaxPositions = maxPositions,

@@ -18,7 +18,7 @@ public static class Gpt2Gguf
         r.CheckCommon(dim, heads);
         if (r.Raw("attention.head_count_kv") is { } kv && kv.AsInt64() != heads)
             throw SharpLM.Formats.ModelFormatException.Expected(r.File.Path, r.Key("attention.head_count_kv"), $"{heads} (GPT-2 has no grouped-query attention)", kv.AsInt64());
-        return DecoderPresets.Gpt2Small with
+        return Gpt2Family.Gpt2Small with
         {
             Dim = dim, Layers = r.Int("block_count"), Heads = heads, KvHeads = heads, FfnDim = r.Int("feed_forward_length"),
             MaxPositions = r.Int("context_length"), NormEps = r.Float("attention.layer_norm_epsilon", 1e-5f),

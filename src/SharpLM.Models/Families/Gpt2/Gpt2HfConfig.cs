@@ -26,7 +26,7 @@ public static class Gpt2HfConfig
         // reorder_and_upcast_attn only changes the precision PyTorch computes attention in.
         r.Accept("resid_pdrop", "embd_pdrop", "attn_pdrop", "summary_type", "summary_use_proj", "summary_activation",
             "summary_proj_to_labels", "summary_first_dropout", "reorder_and_upcast_attn");
-        return (DecoderPresets.Gpt2Small with
+        return (Gpt2Family.Gpt2Small with
         {
             VocabSize = r.Int("vocab_size"), Dim = dim, Layers = r.Int("n_layer"), Heads = heads, KvHeads = heads,
             FfnDim = r.Int("n_inner", 4 * dim), MaxPositions = positions, NormEps = r.Float("layer_norm_epsilon", 1e-5f),

@@ -11,7 +11,7 @@ public static class LlamaGguf
 {
     public static readonly GgufLayout Layout = new("llama", GgufTensorNames.Llama, PermuteQk: true, SplitFusedQkv: false, Read, (c, w) => Write(c, w, "llama"));
 
-    private static DecoderConfig Read(GgufConfigReader r) => ReadRmsRope(r, DecoderPresets.Llama2_7B);
+    private static DecoderConfig Read(GgufConfigReader r) => ReadRmsRope(r, LlamaFamily.Llama2_7B);
 
     /// <summary>The RMSNorm + RoPE hyper-parameters LLaMA, Qwen2 and Baichuan share under their own prefix.</summary>
     public static DecoderConfig ReadRmsRope(GgufConfigReader r, DecoderConfig preset)
