@@ -20,20 +20,6 @@ public sealed record BertConfig
     /// <summary>bert-base-uncased.</summary>
     public static readonly BertConfig Base = new();
 
-    /// <summary>Maps a BertForMaskedLM config.json.</summary>
-    public static BertConfig FromHf(JsonElement j, string source = "config.json")
-    {
-        int Req(string k) => j.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32()
-            : throw new FormatException($"{source}: required integer key '{k}' is missing for BERT.");
-        string act = j.TryGetProperty("hidden_act", out var a) ? a.GetString() ?? "gelu" : "gelu";
-        if (act != "gelu") throw new FormatException($"{source}: hidden_act '{act}' is not supported for BERT (expected gelu).");
-        return new BertConfig
-        {
-            VocabSize = Req("vocab_size"), Dim = Req("hidden_size"), Layers = Req("num_hidden_layers"), Heads = Req("num_attention_heads"),
-            FfnDim = Req("intermediate_size"), MaxPositions = Req("max_position_embeddings"),
-            TypeVocabSize = j.TryGetProperty("type_vocab_size", out var t) ? t.GetInt32() : 2,
-            NormEps = j.TryGetProperty("layer_norm_eps", out var e) ? e.GetSingle() : 1e-12f,
-            Dropout = j.TryGetProperty("hidden_dropout_prob", out var d) ? d.GetSingle() : 0.1f,
-        };
-    }
+    /// <summary>Maps a BertForMaskedLM config.json (Families/Bert/BertHfConfig: keys not understood are refused).</summary>
+    public static BertConfig FromHf(JsonElement j, string source = "config.json") => Families.Bert.BertHfConfig.Map(j, source);
 }

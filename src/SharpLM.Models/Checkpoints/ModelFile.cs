@@ -6,7 +6,9 @@
 // Everything is mapped onto the family's Hugging Face parameter names, so a model loaded from any of them is
 // the same DecoderModel and `sharplm convert` is load-then-save.
 using System.Text.Json;
+using SharpLM.Models.Bert;
 using SharpLM.Models.Families;
+using SharpLM.Models.Modules;
 using SharpLM.Formats;
 using SharpLM.Formats.Gguf;
 using SharpLM.Models.Formats.Gguf;
@@ -51,8 +53,51 @@ public static class ModelFile
         };
     }
 
+    /// <summary>
+    /// Loads any model the files describe: a decoder (every registered family, any format) or, from a Hugging
+    /// Face folder, a BERT encoder with its MLM head (BertForMaskedLM).
+    /// </summary>
+    public static Module LoadModule(string path)
+    {
+        if (Detect(path) == ModelFileFormat.HfDirectory && IsBert(path))
+        {
+            using var _ = TensorScope.Outside();
+            return LoadBert(path);
+        }
+        return Load(path);
+    }
+
+    private static bool IsBert(string dir) =>
+        Families.Bert.BertHfConfig.Architectures.Contains(HfConfig.Architecture(ConfigJson.Load(dir)), StringComparer.OrdinalIgnoreCase);
+
+    private static BertForMaskedLM LoadBert(string dir)
+    {
+        var file = Path.Combine(dir, "config.json");
+        var model = new BertForMaskedLM(Families.Bert.BertHfConfig.Map(ConfigJson.Load(file), file));
+        try
+        {
+            using var ck = ShardedCheckpoint.Open(dir);
+            using var scope = TensorScope.Begin();
+            var state = new Dictionary<string, Tensor>();
+            foreach (var name in ck.Names)
+            {
+                // Not part of the MLM forward: the position-id buffer, the pooler, the next-sentence head, and the
+                // decoder weight that transformers ties to the word embeddings (saved as a copy by some versions).
+                if (name is "bert.embeddings.position_ids" or "cls.predictions.decoder.weight" or "cls.predictions.decoder.bias"
+                    || name.StartsWith("bert.pooler.", StringComparison.Ordinal) || name.StartsWith("cls.seq_relationship.", StringComparison.Ordinal)) continue;
+                var t = ck[name].ToTensor();
+                state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
+            }
+            model.LoadStateDict(state);
+            return model;
+        }
+        catch { model.Dispose(); throw; }
+    }
+
     private static DecoderModel LoadHf(string dir)
     {
+        if (IsBert(dir))
+            throw new ModelFormatException(Path.Combine(dir, "config.json"), "architectures", "a decoder (this is a BERT encoder: open it with ModelFile.LoadModule)");
         var config = HfConfig.Load(dir);
         using var ck = ShardedCheckpoint.Open(dir);
         var model = new DecoderModel(config);
