@@ -17,7 +17,7 @@ namespace SharpLM.Inference.Loading;
 /// <summary>Opens model paths for generation, chat, eval and serving.</summary>
 public static class ModelOpener
 {
-    private const string Expected = "a Hugging Face folder (config.json + model.safetensors), a GGUF file or a llama2.c .bin checkpoint";
+    private const string Expected = "a Hugging Face folder, a GGUF file or a llama2.c .bin checkpoint";
 
     /// <summary>Opens <paramref name="path"/> as <paramref name="options"/> ask (defaults: one slot, the model's context, f32 cache, tokenizer when present).</summary>
     public static OpenedModel Open(string path, ModelOpenOptions? options = null)
@@ -60,13 +60,13 @@ public static class ModelOpener
         if (Directory.Exists(path))
         {
             if (!File.Exists(System.IO.Path.Combine(path, "config.json")))
-                throw new ModelFormatException(path, "config.json", $"missing: a model folder must hold config.json beside its weights (expected {Expected})");
+                throw new ModelFormatException(path, "config.json", "missing (a Hugging Face model folder holds config.json and model.safetensors)");
             return ModelFileFormat.HfDirectory;
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file or folder (expected {Expected}).", path);
         if (GgufFile.IsGguf(path)) return ModelFileFormat.Gguf;
         if (path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)) return ModelFileFormat.Llama2c;
-        throw new ModelFormatException(path, "", $"not a model file (expected {Expected}; GGUF files start with 'GGUF', llama2.c files end in .bin)");
+        throw new ModelFormatException(path, "", "not a model file (expected a GGUF file, which starts with 'GGUF', a llama2.c checkpoint named *.bin, or a Hugging Face folder)");
     }
 
     /// <summary>The tokenizer of <paramref name="path"/> alone (after the same path checks as <see cref="Open"/>): for callers that
