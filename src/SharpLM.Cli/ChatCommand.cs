@@ -1,12 +1,11 @@
 // `sharplm chat --model PATH [--system TEXT] [sampling options]`: an interactive conversation. Each turn is
 // rendered with the model's chat template (GGUF tokenizer.chat_template or tokenizer_config.json, else
-// ChatML), the reply streams as it is generated, and prefill/decode tokens per second follow each reply.
+// ChatML; ModelOpener reads it with the model), the reply streams as it is generated, and prefill/decode tokens per second follow each reply.
 // An empty line or Ctrl+D ends the session.
 using System.CommandLine;
-using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
+using SharpLM.Inference.Loading;
 using SharpLM.Inference.Sampling;
-using SharpLM.Formats;
 using SharpLM.Text.ChatTemplates;
 
 namespace SharpLM.Cli;
@@ -30,9 +29,9 @@ internal static class ChatCommand
             {
                 string path = r.GetValue(model)!;
                 GenerateCommand.UseThreads(r.GetValue(threads));
-                using var owner = GenerateCommand.OpenModel(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!));
-                var lm = (ICausalLm)owner;
-                var tok = ModelTokenizer.For(path);
+                using var opened = GenerateCommand.Open(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!), tokenizer: TokenizerUse.Required);
+                var lm = opened.Lm;
+                var tok = opened.Tokenizer!;
                 var generator = new TextGenerator(lm);
                 var history = new List<ChatMessage>();
                 if (r.GetValue(system) is { } sys) history.Add(ChatMessage.System(sys));
@@ -43,7 +42,7 @@ internal static class ChatCommand
                     var line = Console.ReadLine();
                     if (string.IsNullOrWhiteSpace(line)) break;
                     history.Add(ChatMessage.User(line));
-                    var prompt = tok.Encode(tok.Template.Render(history, addGenerationPrompt: true).Text);
+                    var prompt = tok.Encode(opened.Template.Render(history, addGenerationPrompt: true).Text);
                     int room = lm.ContextLength - prompt.Length;
                     if (room < 1) { Console.Error.WriteLine($"chat: the conversation ({prompt.Length} tokens) fills the context of {lm.ContextLength}; start a new one."); break; }
                     var opts = new GenerationOptions
@@ -59,7 +58,7 @@ internal static class ChatCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
+            catch (Exception e) when (ModelOpener.IsBadInput(e) || e is InvalidOperationException)
             {
                 Console.Error.WriteLine($"chat: {e.Message}");
                 return 2;

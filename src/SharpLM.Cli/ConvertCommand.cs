@@ -1,11 +1,11 @@
 // `sharplm convert IN OUT [--type f32|f16|bf16|q8_0|q4_0]`: load a model from a Hugging Face folder, a GGUF
-// file or a llama2.c checkpoint and write it in the format OUT names (*.gguf, *.bin, otherwise a folder).
+// file or a llama2.c checkpoint (ModelOpener: the DecoderModel, and the tokenizer a GGUF target carries) and write
+// it in the format OUT names (*.gguf, *.bin, otherwise a folder).
 using System.CommandLine;
+using SharpLM.Formats.Gguf;
+using SharpLM.Inference.Loading;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Text.Formats;
-using SharpLM.Formats;
-using SharpLM.Formats.Gguf;
-using SharpLM.Models.Formats.Gguf;
 
 namespace SharpLM.Cli;
 
@@ -33,14 +33,19 @@ internal static class ConvertCommand
         {
             var type = ParseType(typeName);
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            using var model = ModelFile.Load(input);
             var fmt = ModelFile.FromTargetPath(output);
-            ModelFile.Save(model, output, fmt, type, fmt == ModelFileFormat.Gguf ? ModelVocabulary.For(input, model.Config.VocabSize) : null);
-            Console.WriteLine($"{ModelFile.Detect(input)} {input} → {fmt} {output}{(fmt == ModelFileFormat.Gguf ? $" ({type})" : "")}: " +
+            using var opened = ModelOpener.Open(input, new ModelOpenOptions
+            {
+                Executor = false, DecoderModel = true, Tokenizer = fmt == ModelFileFormat.Gguf ? TokenizerUse.IfPresent : TokenizerUse.None,
+            });
+            var model = opened.Model;
+            var vocab = opened.Tokenizer?.Tokenizer is { } vt ? ModelVocabulary.KeyValues(vt, model.Config.VocabSize, input) : null;
+            ModelFile.Save(model, output, fmt, type, vocab);
+            Console.WriteLine($"{opened.Format} {input} → {fmt} {output}{(fmt == ModelFileFormat.Gguf ? $" ({type})" : "")}: " +
                               $"{model.ParameterCount:N0} parameters in {sw.Elapsed.TotalSeconds:F1}s");
             return 0;
         }
-        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or NotSupportedException or FormatException or KeyNotFoundException)
+        catch (Exception e) when (ModelOpener.IsBadInput(e))
         {
             Console.Error.WriteLine($"convert: {e.Message}");
             return 2;

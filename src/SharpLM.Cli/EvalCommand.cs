@@ -1,11 +1,11 @@
 // `sharplm eval --model PATH --tasks FILE[,FILE] [--limit N] [--out DIR]`: runs harness task files
 // (multiple choice, generate-until with answer extraction, rolling perplexity) against a model and writes
-// results.json + report.html. Task files are validated before the model is loaded.
+// results.json + report.html. Task files are validated before the model is opened (ModelOpener: the f32
+// DecoderModel scores, the model's tokenizer is required).
 using System.CommandLine;
 using SharpLM.Eval.Harness;
 using SharpLM.Eval.Reports;
-using SharpLM.Models.Checkpoints;
-using SharpLM.Formats;
+using SharpLM.Inference.Loading;
 
 namespace SharpLM.Cli;
 
@@ -23,9 +23,9 @@ internal static class EvalCommand
             try
             {
                 var specs = r.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TaskSpec.Load).ToList();
-                var tok = ModelTokenizer.For(r.GetValue(model)!);
-                using var m = ModelFile.Load(r.GetValue(model)!);
-                var evalModel = new DecoderEvalModel(m);
+                using var opened = ModelOpener.Open(r.GetValue(model)!, new ModelOpenOptions { Executor = false, DecoderModel = true, Tokenizer = TokenizerUse.Required });
+                var tok = opened.Tokenizer!;
+                var evalModel = new DecoderEvalModel(opened.Model);
                 var results = new List<TaskResult>();
                 foreach (var spec in specs)
                 {
@@ -39,7 +39,7 @@ internal static class EvalCommand
                 Console.WriteLine($"Report: {Path.Combine(r.GetValue(outDir)!, "report.html")}");
                 return 0;
             }
-            catch (Exception e) when (e is TaskSpecException or FormatException or FileNotFoundException or ArgumentException or NotSupportedException or ModelFormatException or KeyNotFoundException or InvalidOperationException)
+            catch (Exception e) when (e is TaskSpecException or InvalidOperationException || ModelOpener.IsBadInput(e))
             {
                 Console.Error.WriteLine($"eval: {e.Message}");
                 return 2;

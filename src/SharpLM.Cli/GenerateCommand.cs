@@ -1,17 +1,17 @@
 // `sharplm generate --model PATH (--prompt TEXT | --prompt-ids 1,2,3 | --prompt-file FILE [--batch N]) [sampling
-// options]`: greedy or sampled continuation with the KV-cache generator (GGUF files on the GGUF-native engine);
-// prints the text (with the model's tokenizer) or the ids, and prefill/decode tokens per second. A prompt file
-// (one prompt per line) runs as one batch on an engine with N cache slots (TextGenerator.GenerateBatch).
-// `--beams N [--length-penalty P]` runs beam search instead (BeamSearch on a model opened with N slots, so on
-// GGUF all beams advance in one batched pass per step): the best hypothesis to stdout, every hypothesis's score to stderr.
-// `sharplm chat` reuses OpenModel.
+// options]`: greedy or sampled continuation with the KV-cache generator; prints the text (with the model's
+// tokenizer) or the ids, and prefill/decode tokens per second. A prompt file (one prompt per line) runs as one
+// batch on an executor with N cache slots (TextGenerator.GenerateBatch). `--beams N [--length-penalty P]` runs
+// beam search instead (BeamSearch with one slot per beam, so all beams advance in one batched pass per step):
+// the best hypothesis to stdout, every hypothesis's score to stderr. The model is opened by ModelOpener
+// (LlamaEngine for GGUF and, from memory, for HF folders and llama2.c files); `sharplm chat` reuses Open.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
+using SharpLM.Inference.Loading;
 using SharpLM.Inference.Sampling;
-using SharpLM.Models.Checkpoints;
-using SharpLM.Formats;
 using SharpLM.Tensors.Threading;
+using SharpLM.Text.Formats;
 
 namespace SharpLM.Cli;
 
@@ -49,14 +49,14 @@ internal static class GenerateCommand
                     throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
                 if (r.GetValue(batch) is { } b0 && (b0 < 1 || r.GetValue(file) is null))
                     throw new ArgumentException($"--batch needs --prompt-file and a value of at least 1, got {b0}.");
-                ModelTokenizer? tok = r.GetValue(ids) is null ? ModelTokenizer.For(path) : null;
+                ModelTokenizer? tok = r.GetValue(ids) is null ? ModelOpener.OpenTokenizer(path) : null; // the prompt's length sizes the cache
                 var stops = r.GetValue(stopText) ?? [];
                 if (stops.Length > 0 && tok is null) throw new ArgumentException("--stop needs text output: use --prompt or --prompt-file (the model's tokenizer), not --prompt-ids.");
                 var opts = new GenerationOptions
                 {
                     MaxNewTokens = r.GetValue(max),
                     StopStrings = stops,
-                    Detokenize = tok?.Decode,
+                    Detokenize = tok is null ? null : tok.Decode,
                     StopTokens = r.GetValue(stop) is { } s ? ParseIds(s, "--stop-ids") : tok?.Eos is { } eos ? [eos] : [],
                     Sampling = new SamplingOptions
                     {
@@ -73,16 +73,16 @@ internal static class GenerateCommand
                 if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
                 if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType);
-                using var owner = OpenModel(path, 1, prompt.Length + opts.MaxNewTokens, kvType);
-                opts.Validate(((ICausalLm)owner).VocabSize, ((ICausalLm)owner).ContextLength, prompt.Length); // before the prompt is echoed
+                using var opened = Open(path, 1, prompt.Length + opts.MaxNewTokens, kvType);
+                opts.Validate(opened.Lm.VocabSize, opened.Lm.ContextLength, prompt.Length); // before the prompt is echoed
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
-                var res = new TextGenerator((ICausalLm)owner).Generate(prompt, opts, onText: tok is null ? null : Console.Write);
+                var res = new TextGenerator(opened.Lm).Generate(prompt, opts, onText: tok is null ? null : Console.Write);
                 Console.WriteLine(tok is not null ? "" : string.Join(",", res.Tokens));
                 Console.Error.WriteLine($"finish: {res.Finish}; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s");
                 return 0;
             }
-            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or FormatException or NotSupportedException or InvalidOperationException)
+            catch (Exception e) when (ModelOpener.IsBadInput(e) || e is InvalidOperationException)
             {
                 Console.Error.WriteLine($"generate: {e.Message}");
                 return 2;
@@ -97,8 +97,8 @@ internal static class GenerateCommand
     private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType)
     {
         int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
-        using var owner = OpenModel(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType);
-        var lm = (ICausalLm)owner;
+        using var opened = Open(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType);
+        var lm = opened.Lm;
         prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
         var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
         var gen = new TextGenerator(lm);
@@ -108,8 +108,7 @@ internal static class GenerateCommand
             Console.WriteLine($"=== prompt {i + 1} ({prompts.Path}:{prompts.Prompts[i].Line}), {res.Results[i].Tokens.Length} tokens, finish: {res.Results[i].Finish} ===");
             Console.WriteLine(tok.Decode(ids[i].ToArray()) + res.Results[i].Text);
         }
-        int together = lm is IBatchedCausalLm b ? b.MaxSequences : 1;
-        Console.Error.WriteLine($"{ids.Length} prompts, {together} at a time; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s (summed over sequences)");
+        Console.Error.WriteLine($"{ids.Length} prompts, {lm.MaxSequences} at a time; prefill {res.PrefillTokensPerSecond:F1} tok/s, decode {res.DecodeTokensPerSecond:F1} tok/s (summed over sequences)");
         return 0;
     }
 
@@ -117,9 +116,9 @@ internal static class GenerateCommand
     private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType)
     {
         if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
-        using var owner = OpenModel(path, beams, prompt.Length + opts.MaxNewTokens, kvType);
+        using var opened = Open(path, beams, prompt.Length + opts.MaxNewTokens, kvType);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var hyps = new BeamSearch((IBatchedCausalLm)owner).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
+        var hyps = new BeamSearch(opened.Lm).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
         var best = hyps[0].Tokens;
         Console.WriteLine(tok is not null ? tok.Decode([.. prompt, .. best]) : string.Join(",", best));
         for (int i = 0; i < hyps.Count; i++)
@@ -129,15 +128,16 @@ internal static class GenerateCommand
     }
 
     /// <summary>
-    /// GGUF files run on the GGUF-native engine (weights stay in their stored type) with <paramref name="maxSequences"/>
-    /// cache slots; others on DecoderModel with as many slots (their chunks run one after another).
+    /// Opens the model (ModelOpener: LlamaEngine for every format it runs, else the reference DecoderModel) with
+    /// <paramref name="maxSequences"/> cache slots of <paramref name="contextLength"/> positions (capped at the model's
+    /// context); says on stderr when the reference model runs it.
     /// </summary>
-    /// <remarks><paramref name="contextLength"/> sizes each slot's KV cache to what the request needs (capped at the model's context).</remarks>
-    public static IDisposable OpenModel(string path, int maxSequences = 1, int? contextLength = null, KvCacheType kvType = KvCacheType.F32)
+    public static OpenedModel Open(string path, int maxSequences = 1, int? contextLength = null, KvCacheType kvType = KvCacheType.F32,
+                                   TokenizerUse tokenizer = TokenizerUse.None)
     {
-        if (ModelFile.Detect(path) == ModelFileFormat.Gguf) return LlamaEngine.Open(path, contextLength, maxSequences, kvType);
-        if (kvType != KvCacheType.F32) throw new ArgumentException("--kv-type f16 needs a GGUF model (the GGUF engine); other formats run the f32 reference model.");
-        return new DecoderModelLm(ModelFile.Load(path), maxSequences, contextLength);
+        var opened = ModelOpener.Open(path, new ModelOpenOptions { MaxSequences = maxSequences, ContextLength = contextLength, KvType = kvType, Tokenizer = tokenizer });
+        if (opened.EngineRefusal is { } why) Console.Error.WriteLine($"note: running on the reference model ({why})");
+        return opened;
     }
 
     /// <summary>--threads N: the worker pool's size for the run (default: every core).</summary>
@@ -153,7 +153,7 @@ internal static class GenerateCommand
 
     /// <summary>--kv-type f32|f16 (the engine's KV cache: f32 exact, f16 like llama.cpp at half the memory).</summary>
     public static Option<string> KvTypeOption() =>
-        new("--kv-type") { DefaultValueFactory = _ => "f32", Description = "KV cache type for GGUF models: f32 (exact) or f16 (half the memory, as llama.cpp)." };
+        new("--kv-type") { DefaultValueFactory = _ => "f32", Description = "KV cache type: f32 (exact) or f16 (half the memory, as llama.cpp; needs the inference engine)." };
 
     public static KvCacheType ParseKvType(string s) => s.ToLowerInvariant() switch
     {

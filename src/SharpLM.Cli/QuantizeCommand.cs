@@ -3,9 +3,9 @@
 // original (f32) and the quantised model (run on the GGUF-native engine) over the same tokens.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
+using SharpLM.Inference.Loading;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Text.Formats;
-using SharpLM.Formats;
 
 namespace SharpLM.Cli;
 
@@ -26,21 +26,25 @@ internal static class QuantizeCommand
                 string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
                 if (!outPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"quantize: the target must be a .gguf file, got {outPath}.");
                 var t = ConvertCommand.ParseType(r.GetValue(type)!);
-                using var model = ModelFile.Load(inPath);
-                ModelFile.Save(model, outPath, ModelFileFormat.Gguf, t, ModelVocabulary.For(inPath, model.Config.VocabSize));
+                // The tokenizer goes into the GGUF when there is one; --eval-text needs it (checked before anything is written).
+                var need = r.GetValue(text) is null ? TokenizerUse.IfPresent : TokenizerUse.Required;
+                using var opened = ModelOpener.Open(inPath, new ModelOpenOptions { Executor = false, DecoderModel = true, Tokenizer = need });
+                var model = opened.Model;
+                var vocab = opened.Tokenizer?.Tokenizer is { } vt ? ModelVocabulary.KeyValues(vt, model.Config.VocabSize, inPath) : null;
+                ModelFile.Save(model, outPath, ModelFileFormat.Gguf, t, vocab);
                 Console.WriteLine($"wrote {outPath} ({t}, {new FileInfo(outPath).Length / 1e6:F1} MB)");
                 if (r.GetValue(text) is not { } textPath) return 0;
-                var tokens = ModelTokenizer.For(inPath).Encode(File.ReadAllText(textPath));
+                var tokens = opened.Tokenizer!.Encode(File.ReadAllText(textPath));
                 int count = Math.Min(Math.Min(r.GetValue(n), tokens.Length), model.Config.MaxPositions);
                 var ids = tokens[..count];
                 using var reference = new DecoderModelLm(model);
                 var before = Perplexity.Evaluate(reference, ids);
-                using var quantised = LlamaEngine.Open(outPath);
-                var after = Perplexity.Evaluate(quantised, ids);
+                using var quantised = ModelOpener.Open(outPath, new ModelOpenOptions { Tokenizer = TokenizerUse.None });
+                var after = Perplexity.Evaluate(quantised.Lm, ids);
                 Console.WriteLine($"perplexity over {count} tokens of {textPath}: f32 {before.Ppl:F4} → {t} {after.Ppl:F4} ({(after.Ppl / before.Ppl - 1) * 100:+0.00;-0.00}%)");
                 return 0;
             }
-            catch (Exception e) when (e is ModelFormatException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
+            catch (Exception e) when (ModelOpener.IsBadInput(e) || e is InvalidOperationException)
             {
                 Console.Error.WriteLine($"quantize: {e.Message}");
                 return 2;

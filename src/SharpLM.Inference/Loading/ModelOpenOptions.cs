@@ -1,0 +1,31 @@
+// ModelOpenOptions: what ModelOpener.Open builds besides validating the path — the executor's KV cache (slots,
+// context, element type), whether the model's tokenizer is skipped, used when present or required, and whether
+// the autograd DecoderModel is kept as well (eval scoring, saving in another format, an f32 reference).
+using SharpLM.Inference.Engine;
+
+namespace SharpLM.Inference.Loading;
+
+/// <summary>How ModelOpener treats the model's tokenizer: skip it, read it when present, or require it (an error when missing).</summary>
+public enum TokenizerUse { None, IfPresent, Required }
+
+/// <summary>Options for <see cref="ModelOpener.Open"/>.</summary>
+public sealed record ModelOpenOptions
+{
+    /// <summary>Build the executor (engine, else reference model). Off for callers that only need the DecoderModel (convert).</summary>
+    public bool Executor { get; init; } = true;
+
+    /// <summary>Positions each KV-cache slot holds (default and cap: the model's context).</summary>
+    public int? ContextLength { get; init; }
+
+    /// <summary>KV-cache slots: sequences decoded together (batches, beams, server requests).</summary>
+    public int MaxSequences { get; init; } = 1;
+
+    /// <summary>KV-cache element type; F16 needs the engine (the reference DecoderModel keeps f32).</summary>
+    public KvCacheType KvType { get; init; } = KvCacheType.F32;
+
+    /// <summary>Whether the model's tokenizer is read (and whether its absence is an error).</summary>
+    public TokenizerUse Tokenizer { get; init; } = TokenizerUse.IfPresent;
+
+    /// <summary>Keep the f32 autograd DecoderModel too (<see cref="OpenedModel.Model"/>); GGUF weights are then dequantised.</summary>
+    public bool DecoderModel { get; init; }
+}
