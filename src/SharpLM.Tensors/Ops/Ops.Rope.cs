@@ -27,15 +27,7 @@ public static partial class Ops
         if (d % 2 != 0) throw new ArgumentException($"Rope: head dim {d} of input {ShapeUtil.Format(x.Shape)} must be even.");
         if (positions.Rank != 1 || positions.Shape[0] != t)
             throw new ArgumentException($"Rope: positions shape {ShapeUtil.Format(positions.Shape)} must be [{t}] to match input {ShapeUtil.Format(x.Shape)}.");
-        var pos = positions.ToInt32Array();
-        int half = d / 2;
-        var cos = new float[t * half]; var sin = new float[t * half];
-        for (int p = 0; p < t; p++)
-            for (int i = 0; i < half; i++)
-            {
-                double ang = pos[p] / (double)positionScale * Math.Pow(theta, -2.0 * i / d);
-                cos[p * half + i] = (float)Math.Cos(ang); sin[p * half + i] = (float)Math.Sin(ang);
-            }
+        var (cos, sin) = Cpu.RopeTables.For(positions.ToInt32Array(), d, theta, positionScale);
         var xd = x.DenseF32("Rope");
         var y = Tensor.Alloc(x.Shape, DType.F32);
         Backend.Current.Rope(xd, y, x.Numel / d, t, d, cos, sin, layout, inverse: false);
