@@ -116,6 +116,8 @@ def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=F
         x = x + lin(F.silu(lin(m, pre + "mlp.gate_proj")) * lin(m, pre + "mlp.up_proj"), pre + "mlp.down_proj")
     x = mf.rms_norm(x, p["model.norm.weight"], eps)
     head = p["model.embed_tokens.weight"] if c.get("tie_word_embeddings", False) else p["lm_head.weight"]
+    if "z_loss_weight" in c:  # Baichuan 2's NormHead: logits against the L2-normalised rows of lm_head
+        head = F.normalize(head, dim=-1)
     return x @ head.t()
 
 
@@ -408,6 +410,12 @@ def main():
     write_case("seq2seq", s2s, seq2seq_shapes(s2s), seq2seq_forward, lambda: {"decoder_input_ids": torch.randint(0, 64, (B, 6))})
 
     write_case("baichuan_alibi", baichuan, llama_shapes(baichuan, fused=True), lambda p, c, i: llama_forward(p, c, i, fused=True, alibi=True))
+
+    # Baichuan 2 (7B layout: RoPE, W_pack) marks itself with z_loss_weight; its lm_head is a NormHead.
+    baichuan2 = {"architectures": ["BaichuanForCausalLM"], "model_type": "baichuan", "vocab_size": 64, "hidden_size": 32,
+                 "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 48, "max_position_embeddings": 32,
+                 "model_max_length": 32, "rms_norm_eps": 1e-6, "tie_word_embeddings": False, "z_loss_weight": 0}
+    write_case("baichuan2_normhead", baichuan2, llama_shapes(baichuan2, fused=True), lambda p, c, i: llama_forward(p, c, i, fused=True))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,8 @@ public static class ModelFile
             var t = ck[name].ToTensor();
             state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
         }
+        var json = ConfigJson.Load(dir);
+        DecoderFamilies.ForHfArchitecture(HfConfig.Architecture(json))?.PrepareHfWeights?.Invoke(json, state);
         model.LoadStateDict(state);
         return model;
     }

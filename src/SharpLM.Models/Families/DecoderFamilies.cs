@@ -2,6 +2,7 @@
 // model types a family reads, its config.json mapping both ways (Families/<Family>/*HfConfig.cs), its
 // weight-name table and its GGUF layout (Families/<Family>/*Gguf.cs). HfConfig, HfConfigWriter and ModelFile look families up here instead of switching on them;
 // adding a family is a folder plus one line below (docs/add-a-family.md).
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using SharpLM.Models.Families.Baichuan;
 using SharpLM.Models.Families.Gguf;
@@ -10,6 +11,7 @@ using SharpLM.Models.Families.Hf;
 using SharpLM.Models.Families.Llama;
 using SharpLM.Models.Families.Qwen2;
 using SharpLM.Models.Transformer;
+using SharpLM.Tensors;
 
 namespace SharpLM.Models.Families;
 
@@ -23,10 +25,13 @@ namespace SharpLM.Models.Families;
 /// <param name="Gguf">llama.cpp's GGUF form of the family (architecture name, tensor names, keys).</param>
 /// <param name="Names">Hugging Face parameter names the module tree registers.</param>
 /// <param name="Presets">Published configurations by CLI name (model info --preset).</param>
+/// <param name="PrepareHfWeights">Rewrites HF weights that the checkpoint stores in a form the module tree does not
+/// compute (Baichuan 2's NormHead), given the raw config.json; null when the weights load as they are.</param>
 public sealed record DecoderFamily(
     string Name, ModelFamily Family, IReadOnlyList<string> HfArchitectures,
     Func<HfConfigReader, DecoderConfig> FromHf, Func<DecoderConfig, JsonObject> ToHf, Func<DecoderConfig, bool> Writes,
-    GgufLayout Gguf, DecoderNames Names, IReadOnlyDictionary<string, DecoderConfig> Presets);
+    GgufLayout Gguf, DecoderNames Names, IReadOnlyDictionary<string, DecoderConfig> Presets,
+    Action<JsonElement, Dictionary<string, Tensor>>? PrepareHfWeights = null);
 
 /// <summary>The registry of decoder families.</summary>
 public static class DecoderFamilies

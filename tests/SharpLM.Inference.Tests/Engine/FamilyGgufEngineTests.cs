@@ -29,6 +29,7 @@ public sealed class FamilyGgufEngineTests : IDisposable
     [InlineData("llama_rope_params", "llama", GgmlType.F32, 1e-4)]
     [InlineData("qwen2_mqa", "qwen2", GgmlType.F32, 1e-4)]
     [InlineData("baichuan_alibi", "baichuan", GgmlType.F32, 1e-4)]
+    [InlineData("baichuan2_normhead", "baichuan", GgmlType.F32, 1e-4)]
     [InlineData("gpt2", "gpt2", GgmlType.F16, 2e-2)]
     [InlineData("qwen2_mqa", "qwen2", GgmlType.F16, 2e-2)]
     [InlineData("baichuan_alibi", "baichuan", GgmlType.F16, 2e-2)]

@@ -20,6 +20,7 @@ public class InMemoryEngineOracleTests
     [InlineData("llama_rope_params")]
     [InlineData("qwen2_mqa")]
     [InlineData("baichuan_alibi")]
+    [InlineData("baichuan2_normhead")]
     public void EngineFromModelMatchesPyTorchAtEveryPosition(string name)
     {
         var fx = new OracleFixture(Path.Combine(Dir(name), "oracle.safetensors"));

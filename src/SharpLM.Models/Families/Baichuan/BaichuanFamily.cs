@@ -17,5 +17,6 @@ public static class BaichuanFamily
 
     public static readonly DecoderFamily Family = new("baichuan", ModelFamily.Baichuan, ["BaichuanForCausalLM", "baichuan"],
         BaichuanHfConfig.FromHf, BaichuanHfConfig.ToHf, c => c.Family == ModelFamily.Baichuan, BaichuanGguf.Layout, Names,
-        new Dictionary<string, DecoderConfig> { ["baichuan-7b"] = Baichuan7B, ["baichuan-13b"] = Baichuan13B });
+        new Dictionary<string, DecoderConfig> { ["baichuan-7b"] = Baichuan7B, ["baichuan-13b"] = Baichuan13B },
+        BaichuanNormHead.Prepare);
 }
