@@ -18,6 +18,11 @@ internal static unsafe class GgufEngineWeights
     {
         var c = ModelFile.ConfigFromGguf(file);
         var layout = SharpLM.Models.Families.DecoderFamilies.ForGgufArch(file.GetString(GgufKeys.GeneralArchitecture))!.Gguf;
+        // Every tensor must be one the family's table knows (e.g. llama.cpp's rope_freqs.weight for Llama 3.1
+        // scaling is not): the engine fetches tensors by name and would otherwise skip one silently.
+        foreach (var t in file.Tensors)
+            if (GgufTensorNames.ToHf(layout.Tensors, t.Name) is null)
+                throw new ModelFormatException(file.Path, t.Name, $"this tensor is not part of llama.cpp's {layout.Arch} layout as SharpLM runs it; refusing to run without it");
         var w = new EngineWeights(c, file.Path, ropePairs: layout.PermuteQk, ownsFile ? file : null);
         try
         {

@@ -69,6 +69,7 @@ public sealed class FamilyGgufEngineTests : IDisposable
     [InlineData("llama.expert_count", 8u, "expert_count")]
     [InlineData("llama.attn_logit_softcapping", 50u, "attn_logit_softcapping")]
     [InlineData("split.count", 2u, "split.count")]
+    [InlineData("rope_freqs.weight", 4u, "rope_freqs.weight")]
     public void KeysThatWouldChangeTheNumbersAreRefused(string key, uint value, string named)
     {
         using var model = ModelFile.Load(Fixture("llama_gqa"));
@@ -78,7 +79,8 @@ public sealed class FamilyGgufEngineTests : IDisposable
         {
             var w = new GgufWriter();
             foreach (var k in g.Keys) w.Add(k, g.Metadata[k]);
-            w.Add(key, GgufValue.UInt32(value));
+            if (key.EndsWith(".weight")) w.AddTensorBytes(key, GgmlType.F32, [(int)value], new byte[value * 4]);
+            else w.Add(key, GgufValue.UInt32(value));
             foreach (var t in g.Tensors) w.AddTensorBytes(t.Name, t.Type, t.Shape, t.Data.ToArray());
             w.Write(bad);
         }

@@ -53,7 +53,7 @@ public sealed class GgufConfigReader(GgufFile file, string arch)
     {
         string type = String("rope.scaling.type") ?? "";
         float factor = Raw("rope.scaling.factor") is not null ? Float("rope.scaling.factor", 1f) : Float("rope.scale_linear", 1f);
-        Accept("rope.scale_linear", "rope.scaling.original_context_length");
+        Accept("rope.scale_linear", "rope.scaling.original_context_length", "rope.scaling.finetuned");
         switch (type)
         {
             case "none": return 1f;
