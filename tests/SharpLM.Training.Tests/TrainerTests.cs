@@ -114,8 +114,8 @@ public class TrainerTests
             var shape = Assert.Throws<ArgumentException>(() => new Pretrainer(cfg with { Model = cfg.Model with { FfnDim = 128 } }, Corpus()));
             Assert.Contains("model.ffn_dim", shape.Message);
             Assert.Contains("128", shape.Message);
-            Assert.Contains("model.positions", Assert.Throws<ArgumentException>(() => new Pretrainer(cfg with { Model = new() { Positions = PositionKind.Learned } }, Corpus())).Message);
-            var dropped = new Pretrainer(cfg with { Model = new() { Dropout = 0.2f, ActivationCheckpointing = true } }, Corpus());
+            Assert.Contains("model.positions", Assert.Throws<ArgumentException>(() => new Pretrainer(cfg with { Model = new() { Positions = PositionKind.Learned, MaxPositions = 32 } }, Corpus())).Message);
+            var dropped = new Pretrainer(cfg with { Model = new() { MaxPositions = 32, Dropout = 0.2f, ActivationCheckpointing = true } }, Corpus());
             var dc = dropped.Model.Config;
             Assert.Equal((0.2f, true, 32, 64), (dc.Dropout, dc.ActivationCheckpointing, dc.Dim, dc.FfnDim));
         }

@@ -80,17 +80,20 @@ public sealed record PretrainConfig
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"PretrainConfig: {path} does not exist.", path);
         try { return FromJson(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new FormatException($"{path}: {Describe(e)}", e); }
         catch (FormatException e) { throw new FormatException($"{path}: {e.Message}", e); }
     }
 
     /// <summary>Reads a config from JSON text, old flat model keys included.</summary>
     public static PretrainConfig FromJson(string json)
     {
-        if (JsonNode.Parse(json) is not JsonObject root) throw new FormatException("expected a JSON object.");
-        if (root.ContainsKey("model") && root["model"] is not JsonObject) throw new FormatException("model: expected an object (preset, dim, layers, …).");
-        ModelSectionJson.MoveLegacyKeys(root);
-        return root.Deserialize<PretrainConfig>(Json) ?? throw new FormatException("empty config.");
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject root) throw new FormatException("expected a JSON object.");
+            if (root.ContainsKey("model") && root["model"] is not JsonObject) throw new FormatException("model: expected an object (preset, dim, layers, …).");
+            ModelSectionJson.MoveLegacyKeys(root);
+            return root.Deserialize<PretrainConfig>(Json) ?? throw new FormatException("empty config.");
+        }
+        catch (JsonException e) { throw new FormatException(Describe(e), e); }
     }
 
     /// <summary>
