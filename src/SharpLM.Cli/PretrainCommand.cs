@@ -17,8 +17,8 @@ internal static class PretrainCommand
     {
         var config = new Option<string?>("--config") { Description = "JSON config (keys of PretrainConfig, snake_case)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from out_dir/checkpoint." };
-        var overrides = new Argument<string[]>("overrides") { Description = "key=value overrides, e.g. steps=2000 lr=1e-3.", Arity = ArgumentArity.ZeroOrMore };
-        var cmd = new Command("pretrain", "Pretrain a LLaMA-style model on a text corpus.") { config, resume, overrides };
+        var overrides = new Argument<string[]>("overrides") { Description = "key=value overrides, e.g. steps=2000 lr=1e-3 model.dim=512 model.preset=tiny-llama (old dim=512 also works).", Arity = ArgumentArity.ZeroOrMore };
+        var cmd = new Command("pretrain", "Pretrain a decoder (the config's model section; LLaMA-style by default) on a text corpus.") { config, resume, overrides };
         cmd.SetAction(r =>
         {
             var cfg = Resolve(r.GetValue(config), r.GetValue(overrides) ?? []);

@@ -19,8 +19,8 @@ public class PretrainerTests
 
     private static PretrainConfig Tiny(string dir) => new()
     {
-        Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, FfnDim = 64, Context = 32, BatchSize = 8, Steps = 12, Lr = 1e-2f,
-        WarmupSteps = 2, EvalEvery = 6, EvalBatches = 2, CheckpointEvery = 4, OutDir = dir, Dropout = 0.1f,
+        Model = new() { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, FfnDim = 64, MaxPositions = 32, Dropout = 0.1f }, BatchSize = 8, Steps = 12, Lr = 1e-2f,
+        WarmupSteps = 2, EvalEvery = 6, EvalBatches = 2, CheckpointEvery = 4, OutDir = dir,
     };
 
     private sealed class Crash : Exception;
@@ -91,7 +91,7 @@ public class BpePretrainingTests
             string corpus = SharpLM.Training.Data.SyntheticCorpus.Generate(30_000, 2);
             var cfg = new PretrainConfig
             {
-                Tokenizer = SharpLM.Training.Data.TokenizerKind.Bpe, BpeVocabSize = 300, Dim = 32, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 64, Context = 32,
+                Tokenizer = SharpLM.Training.Data.TokenizerKind.Bpe, BpeVocabSize = 300, Model = new() { Dim = 32, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 64, MaxPositions = 32 },
                 BatchSize = 4, Steps = 4, EvalEvery = 4, EvalBatches = 1, CheckpointEvery = 4, OutDir = dir,
             };
             var t = new Pretrainer(cfg, corpus);
@@ -117,8 +117,8 @@ public class FreezeAndCheckpointTests
         string corpus = SharpLM.Training.Data.SyntheticCorpus.Generate(20_000, 4);
         PretrainConfig Cfg(string dir, bool ckpt) => new()
         {
-            Dim = 32, Layers = 2, Heads = 2, KvHeads = 2, FfnDim = 64, Context = 32, BatchSize = 4, Steps = 3, EvalEvery = 3, EvalBatches = 1,
-            CheckpointEvery = 3, OutDir = dir, Freeze = ["model.embed_tokens", "model.layers.0."], ActivationCheckpointing = ckpt,
+            Model = new() { Dim = 32, Layers = 2, Heads = 2, KvHeads = 2, FfnDim = 64, MaxPositions = 32, ActivationCheckpointing = ckpt }, BatchSize = 4, Steps = 3,
+            EvalEvery = 3, EvalBatches = 1, CheckpointEvery = 3, OutDir = dir, Freeze = ["model.embed_tokens", "model.layers.0."],
         };
         string a = Path.Combine(Path.GetTempPath(), "sharplm-freeze-" + Guid.NewGuid().ToString("N")), b = a + "-ckpt";
         try
@@ -164,7 +164,7 @@ public class ShardPretrainingTests
                 new SharpLM.Data.Shards.ShardOptions(Path.Combine(dir, "shards"), "gpt2", tok.VocabSize, tok.TokenToId("<|endoftext|>")!.Value, TokensPerShard: 4000));
             var cfg = new PretrainConfig
             {
-                Dim = 16, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 32, Context = 32, BatchSize = 4, Steps = 3,
+                Model = new() { Dim = 16, Layers = 1, Heads = 2, KvHeads = 2, FfnDim = 32, MaxPositions = 32 }, BatchSize = 4, Steps = 3,
                 EvalEvery = 3, EvalBatches = 1, CheckpointEvery = 3, OutDir = Path.Combine(dir, "run"),
             };
             var t = Pretrainer.FromShards(cfg, Path.Combine(dir, "shards"), gpt2);

@@ -71,7 +71,7 @@ public class TrainerTests
 
     private static PretrainConfig Tiny(string dir) => new()
     {
-        Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, FfnDim = 64, Context = 32, BatchSize = 4, Steps = 3, Lr = 1e-2f,
+        Model = new() { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, FfnDim = 64, MaxPositions = 32 }, BatchSize = 4, Steps = 3, Lr = 1e-2f,
         WarmupSteps = 1, EvalEvery = 3, EvalBatches = 2, CheckpointEvery = 3, OutDir = dir,
     };
 
@@ -109,6 +109,15 @@ public class TrainerTests
             var e = Assert.Throws<ArgumentException>(() => new Pretrainer(Tiny(Path.Combine(dir, "c")) with { InitFrom = other }, Corpus()));
             Assert.Contains("init_from", e.Message);
             Assert.Contains("vocabulary of 64", e.Message);
+
+            // A model section that disagrees with the file on shape is refused, naming the field; training switches may differ.
+            var shape = Assert.Throws<ArgumentException>(() => new Pretrainer(cfg with { Model = cfg.Model with { FfnDim = 128 } }, Corpus()));
+            Assert.Contains("model.ffn_dim", shape.Message);
+            Assert.Contains("128", shape.Message);
+            Assert.Contains("model.positions", Assert.Throws<ArgumentException>(() => new Pretrainer(cfg with { Model = new() { Positions = PositionKind.Learned, MaxPositions = 32 } }, Corpus())).Message);
+            var dropped = new Pretrainer(cfg with { Model = new() { MaxPositions = 32, Dropout = 0.2f, ActivationCheckpointing = true } }, Corpus());
+            var dc = dropped.Model.Config;
+            Assert.Equal((0.2f, true, 32, 64), (dc.Dropout, dc.ActivationCheckpointing, dc.Dim, dc.FfnDim));
         }
         finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
     }
@@ -133,7 +142,7 @@ public class TrainerTests
 
             // The committed config (flat form, string kinds) still loads.
             var shipped = PretrainConfig.Load(Path.Combine(SharpLM.TestSupport.RepoPaths.Root, "configs", "tinyshakespeare-char.json"));
-            Assert.Equal((DecayKind.Cosine, OptimizerKind.AdamW, 256), (shipped.Schedule, shipped.Optimizer, shipped.Dim));
+            Assert.Equal((DecayKind.Cosine, OptimizerKind.AdamW, 256), (shipped.Schedule, shipped.Optimizer, shipped.Model.Dim));
         }
         finally { File.Delete(file); }
     }

@@ -1,6 +1,7 @@
 // PretrainConfig: every setting of a pretraining run as one typed record, read from JSON (snake_case keys;
 // unknown keys rejected) and overridden by `key=value` pairs from the command line; the resolved config is
-// stored with the run. Kinds (optimizer, schedule, tokenizer) are enums in code and names in JSON; an unknown
+// stored with the run. The model is one embedded section ("model": preset and/or DecoderConfig fields, see
+// ModelSection); the old flat keys (dim, layers, …, context) still load and override into it. Kinds (optimizer, schedule, tokenizer) are enums in code and names in JSON; an unknown
 // name is an error naming the field and the allowed names.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,18 +25,14 @@ public sealed record PretrainConfig
     [JsonConverter(typeof(TokenizerKindConverter))]
     public TokenizerKind Tokenizer { get; init; } = TokenizerKind.Char;
     public int BpeVocabSize { get; init; } = 1024;
-    // model (LLaMA-style decoder)
-    /// <summary>Start from these weights (any file SharpLM.Models.Checkpoints.ModelFile.Load opens: HF folder, GGUF, llama2.c .bin); the model fields below are then ignored except context, dropout and activation_checkpointing.</summary>
+    // model
+    /// <summary>Start from these weights (any file SharpLM.Models.Checkpoints.ModelFile.Load opens: HF folder, GGUF, llama2.c .bin); the file's config wins, and shape fields set in <see cref="Model"/> must agree with it.</summary>
     public string? InitFrom { get; init; }
-    public int Dim { get; init; } = 256;
-    public int Layers { get; init; } = 4;
-    public int Heads { get; init; } = 4;
-    public int KvHeads { get; init; } = 4;
-    public int FfnDim { get; init; } = 704;
-    public int Context { get; init; } = 128;
-    public float Dropout { get; init; }
-    /// <summary>Recompute each block in backward instead of storing its activations.</summary>
-    public bool ActivationCheckpointing { get; init; }
+    /// <summary>The decoder to train: "model": { "preset": …, "dim": …, … } (unset fields: the preset's or the LLaMA-style default).</summary>
+    [JsonConverter(typeof(ModelSectionConverter))]
+    public ModelSection Model { get; init; } = new();
+    /// <summary>Training window length: the model's max_positions.</summary>
+    [JsonIgnore] public int Context => Model.Context;
     /// <summary>Parameter-name prefixes to freeze (no gradient, no update), e.g. "model.embed_tokens", "model.layers.0.".</summary>
     public string[] Freeze { get; init; } = [];
     // optimisation
@@ -82,31 +79,63 @@ public sealed record PretrainConfig
     public static PretrainConfig Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"PretrainConfig: {path} does not exist.", path);
-        try { return JsonSerializer.Deserialize<PretrainConfig>(File.ReadAllText(path), Json) ?? throw new FormatException($"{path}: empty config."); }
-        catch (JsonException e) { throw new FormatException($"{path}: {Describe(e)}", e); }
+        try { return FromJson(File.ReadAllText(path)); }
+        catch (FormatException e) { throw new FormatException($"{path}: {e.Message}", e); }
     }
 
-    /// <summary>Applies `key=value` overrides (snake_case keys of this record).</summary>
+    /// <summary>Reads a config from JSON text, old flat model keys included.</summary>
+    public static PretrainConfig FromJson(string json)
+    {
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject root) throw new FormatException("expected a JSON object.");
+            if (root.ContainsKey("model") && root["model"] is not JsonObject) throw new FormatException("model: expected an object (preset, dim, layers, …).");
+            ModelSectionJson.MoveLegacyKeys(root);
+            return root.Deserialize<PretrainConfig>(Json) ?? throw new FormatException("empty config.");
+        }
+        catch (JsonException e) { throw new FormatException(Describe(e), e); }
+    }
+
+    /// <summary>
+    /// Applies `key=value` overrides (snake_case keys of this record; `model.dim=512` for the model section, where
+    /// the old flat `dim=512`, `context=64`… still work). `model.preset=NAME` starts the section afresh from that
+    /// preset (model fields of the file are dropped; model overrides on the same line still apply).
+    /// </summary>
     public PretrainConfig With(IEnumerable<string> overrides)
     {
         var node = JsonNode.Parse(ToJson())!.AsObject();
-        foreach (var o in overrides)
+        var pairs = overrides.Select(Split).OrderBy(p => p.Key != "model.preset").ToList();  // preset first: it resets the section
+        foreach (var (o, key, value) in pairs)
         {
-            int eq = o.IndexOf('=');
-            if (eq <= 0) throw new FormatException($"override '{o}': expected key=value.");
-            string key = o[..eq].Trim().TrimStart('-').Replace('-', '_'), value = o[(eq + 1)..].Trim();
-            if (!node.ContainsKey(key)) throw new FormatException($"override '{o}': unknown key '{key}' (known: {string.Join(", ", node.Select(p => p.Key))}).");
-            node[key] = JsonNode.Parse(LooksLikeJsonScalar(value) ? value : JsonSerializer.Serialize(value));
+            var parsed = JsonNode.Parse(LooksLikeJsonScalar(value) ? value : JsonSerializer.Serialize(value));
+            string? modelKey = key.StartsWith("model.") ? key["model.".Length..] : ModelSectionJson.LegacyKeys.GetValueOrDefault(key);
+            if (modelKey is not null)
+            {
+                try { modelKey = ModelSectionJson.Canonical(modelKey); }
+                catch (FormatException e) { throw new FormatException($"override '{o}': {e.Message}", e); }
+                if (modelKey == "preset") node["model"] = new JsonObject();
+                node["model"]!.AsObject()[modelKey] = parsed;
+                continue;
+            }
+            if (!node.ContainsKey(key)) throw new FormatException($"override '{o}': unknown key '{key}' (known: {string.Join(", ", node.Select(p => p.Key))}, model.<key>).");
+            node[key] = parsed;
         }
         try { return JsonSerializer.Deserialize<PretrainConfig>(node.ToJsonString(), Json)!; }
         catch (JsonException e) { throw new FormatException($"overrides: {Describe(e)}", e); }
+    }
+
+    private static (string Override, string Key, string Value) Split(string o)
+    {
+        int eq = o.IndexOf('=');
+        if (eq <= 0) throw new FormatException($"override '{o}': expected key=value.");
+        return (o, o[..eq].Trim().TrimStart('-').Replace('-', '_'), o[(eq + 1)..].Trim());
     }
 
     /// <summary>The field a JSON error is about, then the error ("optimizer: unknown value 'lion' (allowed: adamw, sgd).").</summary>
     private static string Describe(JsonException e)
     {
         string field = e.Path is { Length: > 2 } p && p.StartsWith("$.") ? p[2..] : "";
-        return field.Length > 0 && !e.Message.Contains(e.Path!) ? $"{field}: {e.Message}" : e.Message;
+        return field.Length > 0 && !e.Message.Contains(e.Path!) && !e.Message.StartsWith(field) ? $"{field}: {e.Message}" : e.Message;
     }
 
     private static bool LooksLikeJsonScalar(string v) => v is "true" or "false" or "null" || double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _);
@@ -115,7 +144,11 @@ public sealed record PretrainConfig
     public PretrainConfig Validate()
     {
         void Check(bool ok, string msg) { if (!ok) throw new ArgumentException($"PretrainConfig: {msg}"); }
-        Check(Dim > 0 && Layers > 0 && Heads > 0 && KvHeads > 0 && FfnDim > 0 && Context > 1, "dim, layers, heads, kv_heads, ffn_dim must be positive and context > 1.");
+        Check(Context > 1, $"model.max_positions (the context) must be > 1, got {Context}.");
+        // Without init_from the section alone must make a valid decoder (with init_from the file's shape is checked when loaded).
+        if (InitFrom is null)
+            try { Model.Resolve(Model.VocabSize ?? 1); }
+            catch (ArgumentException e) { throw new ArgumentException($"PretrainConfig: model: {e.Message}", e); }
         Check(BatchSize > 0 && GradAccum > 0 && Steps > 0, "batch_size, grad_accum and steps must be positive.");
         Check(Lr > 0 && MinLrRatio is >= 0 and <= 1, "lr must be > 0 and min_lr_ratio in [0, 1].");
         Check(ValFraction is > 0 and < 1, "val_fraction must be in (0, 1).");

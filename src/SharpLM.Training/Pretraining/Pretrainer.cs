@@ -1,6 +1,6 @@
 // Pretrainer: pretraining as a composition — a tokenizer built from the corpus (char or BPE) or the shards'
-// own, a LLaMA-style decoder (fresh, or `init_from` a model file), random token windows (TokenWindowSampler)
-// and the causal-LM loss given to the generic Trainer, with callbacks for validation (loss, perplexity, bits
+// own, the decoder of the config's model section (fresh, or `init_from` a model file), random token windows
+// (TokenWindowSampler) and the causal-LM loss given to the generic Trainer, with callbacks for validation (loss, perplexity, bits
 // per character/byte, a sample), the SQLite run store, atomic checkpoints (exact resume) and progress. PNG
 // curves and the HTML summary are drawn at the end; cancellation stops after the step and still checkpoints.
 using SharpLM.Models.Transformer;
@@ -77,28 +77,33 @@ public sealed class Pretrainer
     }
 
     /// <summary>
-    /// The model of <see cref="PretrainConfig.InitFrom"/> (any file ModelFile.Load opens), rebuilt with this run's
-    /// dropout and activation-checkpointing settings; its vocabulary must be the tokenizer's and its context at
-    /// least the run's.
+    /// The model of <see cref="PretrainConfig.InitFrom"/> (any file ModelFile.Load opens): the file's config wins.
+    /// Its vocabulary must be the tokenizer's, its context at least the run's, and every shape field the model
+    /// section sets (or its preset implies) must agree with it; dropout, attention_dropout and
+    /// activation_checkpointing come from the section (dropout and checkpointing default to off).
     /// </summary>
     private static DecoderModel InitFrom(PretrainConfig c, int vocab)
     {
         using var loaded = ModelFile.Load(c.InitFrom!);
-        if (loaded.Config.VocabSize != vocab)
-            throw new ArgumentException($"PretrainConfig.init_from: {c.InitFrom} has a vocabulary of {loaded.Config.VocabSize}; the run's tokenizer has {vocab}.");
-        if (loaded.Config.MaxPositions < c.Context)
-            throw new ArgumentException($"PretrainConfig.init_from: {c.InitFrom} has a context of {loaded.Config.MaxPositions}; the run's context is {c.Context}.");
-        var model = new DecoderModel(loaded.Config with { Dropout = c.Dropout, ActivationCheckpointing = c.ActivationCheckpointing }, c.Seed);
+        var file = loaded.Config;
+        if (file.VocabSize != vocab)
+            throw new ArgumentException($"PretrainConfig.init_from: {c.InitFrom} has a vocabulary of {file.VocabSize}; the run's tokenizer has {vocab}.");
+        if (file.MaxPositions < c.Context)
+            throw new ArgumentException($"PretrainConfig.init_from: {c.InitFrom} has a context of {file.MaxPositions}; the run's context is {c.Context}.");
+        var m = c.Model;
+        var wanted = m.Over(m.Preset is null ? file : m.Base with { VocabSize = file.VocabSize });
+        foreach (var (key, want, has) in ModelSectionJson.ShapeDifferences(wanted, file))
+            throw new ArgumentException($"PretrainConfig.model.{key}: the model section says {want} but init_from {c.InitFrom} has {has}.");
+        var model = new DecoderModel(file with
+        {
+            Dropout = m.Dropout ?? 0f, AttentionDropout = m.AttentionDropout ?? file.AttentionDropout, ActivationCheckpointing = m.ActivationCheckpointing ?? false,
+        }, c.Seed);
         using (TensorScope.Begin()) model.LoadStateDict(loaded.StateDict());
         return model;
     }
 
-    /// <summary>The decoder configuration a pretraining config describes.</summary>
-    public static DecoderConfig ModelConfig(PretrainConfig c, int vocab) => new DecoderConfig
-    {
-        Family = ModelFamily.Llama, VocabSize = vocab, Dim = c.Dim, Layers = c.Layers, Heads = c.Heads, KvHeads = c.KvHeads,
-        FfnDim = c.FfnDim, MaxPositions = c.Context, Dropout = c.Dropout, TiedEmbeddings = false, ActivationCheckpointing = c.ActivationCheckpointing,
-    }.Validate();
+    /// <summary>The decoder configuration a pretraining config describes (its model section, the tokenizer's vocabulary).</summary>
+    public static DecoderConfig ModelConfig(PretrainConfig c, int vocab) => c.Model.Resolve(vocab);
 
     /// <summary>The Trainer settings a pretraining config describes.</summary>
     public static TrainerOptions TrainerOptions(PretrainConfig c) => new()
