@@ -28,7 +28,7 @@ public static class Arpa
         var inv = CultureInfo.InvariantCulture;
         foreach (var c in (comment ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)) w.Write($"# {c.TrimEnd()}\n");
         var how = model.Padding == SentencePadding.Single ? "one <s> and one </s> per sentence (ARPA/KenLM/SRILM)"
-            : "order-1 <s> and order-1 </s> per sentence, every n-gram of the padded sentence scored (NLTK pad_both_ends)";
+            : "order-1 <s> and order-1 </s> per sentence, every n-gram of the padded sentence scored, as NLTK's pad_both_ends";
         w.Write($"{PaddingMarker} {model.Padding.Name()}\n# ({how})\n");
         w.Write("\n\\data\\\n");
         for (int k = 1; k <= model.Order; k++) w.Write($"ngram {k}={model.Of(k).Count}\n");
