@@ -42,6 +42,8 @@ public static class KneserNey
         if (counts.Order != options.Order || counts.Padding != options.Padding)
             throw new ArgumentException($"counts were made for order {counts.Order} with {counts.Padding} padding; the options need order {options.Order} with {options.Padding}.");
         if (counts.Sentences == 0) throw new ArgumentException("KneserNey: no sentences to estimate from.");
+        if (options.Variant == KneserNeyVariant.NltkInterpolated && !(options.Discount > 0 && options.Discount <= 1))
+            throw new ArgumentException($"KneserNey: the NltkInterpolated discount must be in (0, 1], got {options.Discount}.");
         return options.Variant == KneserNeyVariant.Modified ? EstimateModified(counts, options) : EstimateNltk(counts, options);
     }
 

@@ -10,6 +10,21 @@ public enum SentencePadding
     OrderMinusOne,
 }
 
+/// <summary>The names the CLI and the ARPA header marker use: "arpa" (Single) and "nltk" (OrderMinusOne).</summary>
+public static class SentencePaddingNames
+{
+    public const string Arpa = "arpa", Nltk = "nltk";
+
+    public static string Name(this SentencePadding p) => p == SentencePadding.Single ? Arpa : Nltk;
+
+    public static SentencePadding Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        Arpa => SentencePadding.Single,
+        Nltk => SentencePadding.OrderMinusOne,
+        _ => throw new FormatException($"unknown sentence padding '{name}'; expected '{Arpa}' or '{Nltk}'."),
+    };
+}
+
 internal static class Padding
 {
     /// <summary>The padded id sequence and the index of the first predicted position.</summary>
