@@ -1,5 +1,6 @@
 // MappedFile: a read-only memory map of a whole file, exposing a raw pointer and its length. Readers parse
 // headers through ByteCursor and hand out tensor spans that point straight into the map (no copy).
+// A symbolic link is followed to its final target, whose length is mapped (ModelPath; a dangling link is an error).
 using System.IO.MemoryMappedFiles;
 
 namespace SharpLM.Formats;
@@ -19,9 +20,12 @@ internal sealed unsafe class MappedFile : IDisposable
     {
         Path = path;
         if (!File.Exists(path)) throw new ModelFormatException(path, "", "file not found");
-        Length = new FileInfo(path).Length;
-        if (Length == 0) return; // an empty file cannot be mapped; readers report it as truncated
-        _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        // The length of the opened target, not FileInfo(path).Length: for a symbolic link that is the link's own length.
+        var stream = new FileStream(ModelPath.ResolveFile(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        Length = stream.Length;
+        if (Length == 0) { stream.Dispose(); return; } // an empty file cannot be mapped; readers report it as truncated
+        try { _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false); }
+        catch { stream.Dispose(); throw; }
         _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         byte* p = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);

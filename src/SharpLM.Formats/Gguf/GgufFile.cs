@@ -131,7 +131,7 @@ public sealed class GgufFile : IDisposable
     /// <summary>Whether <paramref name="path"/> is a file that starts with the GGUF magic.</summary>
     public static bool IsGguf(string path)
     {
-        if (!File.Exists(path)) return false;
+        if (!ModelPath.FileExists(path)) return false; // a dangling link throws, naming its target
         using var f = File.OpenRead(path);
         Span<byte> head = stackalloc byte[4];
         return f.Read(head) == 4 && BitConverter.ToUInt32(head) == Magic;

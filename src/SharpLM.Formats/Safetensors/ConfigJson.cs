@@ -10,8 +10,9 @@ public static class ConfigJson
     /// <summary>The root object of <paramref name="path"/> (a config.json, or a folder containing one), detached from its document.</summary>
     public static JsonElement Load(string path)
     {
+        path = ModelPath.Resolve(path);
         if (Directory.Exists(path)) path = Path.Combine(path, "config.json");
-        if (!File.Exists(path)) throw new ModelFormatException(path, "", "file not found");
+        if (!ModelPath.FileExists(path)) throw new ModelFormatException(path, "", "file not found");
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });

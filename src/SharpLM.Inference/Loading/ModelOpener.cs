@@ -3,7 +3,8 @@
 // LlamaEngine straight from the memory map (weights in their stored type); folders and .bin files are loaded
 // as a DecoderModel and copied into LlamaEngine.FromModel. Only when the engine refuses a config
 // (NotSupportedException) does the reference DecoderModelLm run it. Bad input stops here with one message that
-// names the path and what was expected, so the CLI verbs and the server print it as it is (IsBadInput).
+// names the path and what was expected, so the CLI verbs and the server print it as it is (IsBadInput). The path may
+// be a symbolic link, or a Hugging Face hub cache folder (models--org--name), which opens its refs/main snapshot (ModelPath).
 using System.Text.Json;
 using SharpLM.Formats;
 using SharpLM.Formats.Gguf;
@@ -25,6 +26,7 @@ public static class ModelOpener
         var o = options ?? new ModelOpenOptions();
         if (o.MaxSequences < 1) throw new ArgumentException($"ModelOpener: MaxSequences must be at least 1, got {o.MaxSequences}.", nameof(options));
         if (o.ContextLength is < 1) throw new ArgumentException($"ModelOpener: ContextLength must be at least 1, got {o.ContextLength}.", nameof(options));
+        path = ModelPath.Resolve(path); // a hub cache folder → its snapshot; the executor, tokenizer and OpenedModel.Path all see that
         var format = Detect(path);
         // The tokenizer first: it is small, and a missing one should not wait for the weights.
         var tokenizer = o.Tokenizer switch
@@ -57,9 +59,10 @@ public static class ModelOpener
     public static ModelFileFormat Detect(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"ModelOpener: no model path given (expected {Expected}).", nameof(path));
+        path = ModelPath.Resolve(path);
         if (Directory.Exists(path))
         {
-            if (!File.Exists(System.IO.Path.Combine(path, "config.json")))
+            if (!ModelPath.FileExists(System.IO.Path.Combine(path, "config.json")))
                 throw new ModelFormatException(path, "config.json", "missing (a Hugging Face model folder holds config.json and model.safetensors)");
             return ModelFileFormat.HfDirectory;
         }
@@ -74,7 +77,7 @@ public static class ModelOpener
     public static ModelTokenizer OpenTokenizer(string path)
     {
         Detect(path);
-        return ModelTokenizer.For(path);
+        return ModelTokenizer.For(ModelPath.Resolve(path));
     }
 
     /// <summary>Whether <paramref name="e"/> is what opening throws for bad input (a path, file, config or tokenizer it cannot use),

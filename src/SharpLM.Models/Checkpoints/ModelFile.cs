@@ -4,7 +4,8 @@
 //     {arch}.* hyper-parameters, blk.{i}.* tensor names, weights F32/F16/BF16/Q8_0/Q4_0/K-quants),
 //   a llama2.c checkpoint (.bin, legacy or version 1/2 header).
 // Everything is mapped onto the family's Hugging Face parameter names, so a model loaded from any of them is
-// the same DecoderModel and `sharplm convert` is load-then-save.
+// the same DecoderModel and `sharplm convert` is load-then-save. Paths go through ModelPath.Resolve first (a Hugging
+// Face hub cache folder stands for its refs/main snapshot; a dangling symbolic link stops with its target named).
 using System.Text.Json;
 using SharpLM.Models.Bert;
 using SharpLM.Models.Families;
@@ -29,6 +30,7 @@ public static class ModelFile
     /// <summary>The format of <paramref name="path"/> (a folder is a HF checkpoint; files are recognised by magic).</summary>
     public static ModelFileFormat Detect(string path)
     {
+        path = ModelPath.Resolve(path);
         if (Directory.Exists(path)) return ModelFileFormat.HfDirectory;
         if (!File.Exists(path)) throw new FileNotFoundException($"ModelFile: {path} does not exist.", path);
         if (GgufFile.IsGguf(path)) return ModelFileFormat.Gguf;
@@ -45,6 +47,7 @@ public static class ModelFile
     public static DecoderModel Load(string path)
     {
         using var _ = TensorScope.Outside();
+        path = ModelPath.Resolve(path);
         return Detect(path) switch
         {
             ModelFileFormat.HfDirectory => LoadHf(path),
@@ -59,6 +62,7 @@ public static class ModelFile
     /// </summary>
     public static Module LoadModule(string path)
     {
+        path = ModelPath.Resolve(path);
         if (Detect(path) == ModelFileFormat.HfDirectory && IsBert(path))
         {
             using var _ = TensorScope.Outside();

@@ -15,6 +15,7 @@ public static class HfConfig
     /// <summary>Reads (a folder's) config.json and maps it; file and JSON errors are ModelFormatException.</summary>
     public static DecoderConfig Load(string path)
     {
+        path = SharpLM.Formats.ModelPath.Resolve(path); // a hub cache folder → its snapshot
         var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
         return Map(ConfigJson.Load(file), file);
     }

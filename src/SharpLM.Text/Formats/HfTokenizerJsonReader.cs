@@ -20,7 +20,7 @@ public static class HfTokenizerJsonReader
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
         string configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "tokenizer_config.json");
-        using var config = File.Exists(configPath) ? JsonDocument.Parse(File.ReadAllBytes(configPath)) : null;
+        using var config = SharpLM.Formats.ModelPath.FileExists(configPath) ? JsonDocument.Parse(File.ReadAllBytes(configPath)) : null;
         return Load(doc.RootElement, config?.RootElement, path);
     }
 

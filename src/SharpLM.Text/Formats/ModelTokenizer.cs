@@ -4,6 +4,7 @@
 // vocabulary from pretraining) — with encode (specials added and parsed), decode (specials skipped), the EOS id
 // and the chat template (ChatML when the model names none). ModelOpener (Inference) opens it beside the weights.
 using System.Text.Json;
+using SharpLM.Formats;
 using SharpLM.Formats.Gguf;
 using SharpLM.Text.Char;
 using SharpLM.Text.ChatTemplates;
@@ -58,6 +59,7 @@ public sealed class ModelTokenizer
     /// <summary>As <see cref="For"/>, but null when the model has no tokenizer (no tokenizer.json beside it, or a GGUF without tokenizer.ggml.model).</summary>
     public static ModelTokenizer? TryFor(string modelPath)
     {
+        modelPath = ModelPath.Resolve(modelPath);
         if (GgufFile.IsGguf(modelPath))
         {
             var md = GgufTokenizerLoader.ReadMetadata(modelPath);
@@ -65,7 +67,7 @@ public sealed class ModelTokenizer
             return From(modelPath, GgufTokenizerLoader.Load(md), md.GetString(GgufKeys.TokenizerChatTemplate));
         }
         string file = ModelVocabulary.TokenizerJsonPath(modelPath), dir = Path.GetDirectoryName(file)!;
-        if (!File.Exists(file)) return null;
+        if (!ModelPath.FileExists(file)) return null;
         string json = File.ReadAllText(file);
         if (ModelVocabulary.IsCharVocabulary(json))
         {
@@ -79,7 +81,7 @@ public sealed class ModelTokenizer
     private static string? ChatTemplateBeside(string dir)
     {
         var cfg = Path.Combine(dir, "tokenizer_config.json");
-        if (!File.Exists(cfg)) return null;
+        if (!ModelPath.FileExists(cfg)) return null;
         using var doc = JsonDocument.Parse(File.ReadAllText(cfg));
         return doc.RootElement.TryGetProperty("chat_template", out var ct) && ct.ValueKind == JsonValueKind.String ? ct.GetString() : null;
     }

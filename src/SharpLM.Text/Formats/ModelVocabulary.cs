@@ -12,8 +12,11 @@ namespace SharpLM.Text.Formats;
 public static class ModelVocabulary
 {
     /// <summary>The tokenizer.json beside the weights of a non-GGUF model (a folder, or the folder of a file).</summary>
-    public static string TokenizerJsonPath(string modelPath) =>
-        Path.Combine(Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "tokenizer.json");
+    public static string TokenizerJsonPath(string modelPath)
+    {
+        modelPath = ModelPath.Resolve(modelPath);
+        return Path.Combine(Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "tokenizer.json");
+    }
 
     /// <summary>Whether a tokenizer.json holds SharpLM's character vocabulary (written by pretraining), not a Hugging Face tokenizer.</summary>
     public static bool IsCharVocabulary(string tokenizerJson)
@@ -25,9 +28,10 @@ public static class ModelVocabulary
     /// <summary>The tokenizer of the model at <paramref name="modelPath"/>; null when it has none, or only a character vocabulary (which GGUF cannot describe).</summary>
     public static Tokenizer? TryLoadTokenizer(string modelPath)
     {
+        modelPath = ModelPath.Resolve(modelPath);
         if (GgufFile.IsGguf(modelPath)) return GgufTokenizerLoader.Load(modelPath);
         string file = TokenizerJsonPath(modelPath);
-        if (!File.Exists(file) || IsCharVocabulary(File.ReadAllText(file))) return null;
+        if (!ModelPath.FileExists(file) || IsCharVocabulary(File.ReadAllText(file))) return null;
         return TokenizerLoader.Load(Path.GetDirectoryName(file)!);
     }
 

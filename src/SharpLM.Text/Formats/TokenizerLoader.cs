@@ -1,6 +1,8 @@
 // TokenizerLoader: opens any supported tokenizer file by its name or by what a folder holds:
 // .gguf, tokenizer.json (or a folder with it), vocab.json + merges.txt, SentencePiece .model,
-// llama2.c tokenizer.bin, .tiktoken rank files.
+// llama2.c tokenizer.bin, .tiktoken rank files. A symbolic link whose target is missing is an error naming both.
+using SharpLM.Formats;
+
 namespace SharpLM.Text.Formats;
 
 /// <summary>Loads a tokenizer from a path, choosing the format.</summary>
@@ -11,20 +13,20 @@ public static class TokenizerLoader
         if (Directory.Exists(path))
         {
             foreach (var name in new[] { "tokenizer.json", "tokenizer.model", "tokenizer.bin" })
-                if (File.Exists(Path.Combine(path, name))) return Load(Path.Combine(path, name));
-            if (File.Exists(Path.Combine(path, "vocab.json")) && File.Exists(Path.Combine(path, "merges.txt")))
+                if (ModelPath.FileExists(Path.Combine(path, name))) return Load(Path.Combine(path, name));
+            if (ModelPath.FileExists(Path.Combine(path, "vocab.json")) && ModelPath.FileExists(Path.Combine(path, "merges.txt")))
                 return Gpt2VocabLoader.Load(Path.Combine(path, "vocab.json"), Path.Combine(path, "merges.txt"));
             var gguf = Directory.GetFiles(path, "*.gguf");
             if (gguf.Length == 1) return Load(gguf[0]);
             throw new FileNotFoundException($"{path}: no tokenizer.json, tokenizer.model, tokenizer.bin, vocab.json + merges.txt or single .gguf in this folder.");
         }
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file or folder.", path);
+        if (!ModelPath.FileExists(path)) throw new FileNotFoundException($"{path}: no such file or folder.", path);
         string file = Path.GetFileName(path);
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (file == "vocab.json")
         {
             string merges = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "merges.txt");
-            if (!File.Exists(merges)) throw new FileNotFoundException($"{path}: vocab.json needs merges.txt beside it ({merges}).");
+            if (!ModelPath.FileExists(merges)) throw new FileNotFoundException($"{path}: vocab.json needs merges.txt beside it ({merges}).");
             return Gpt2VocabLoader.Load(path, merges);
         }
         return ext switch

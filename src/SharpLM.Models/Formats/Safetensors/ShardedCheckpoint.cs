@@ -44,11 +44,12 @@ public sealed class ShardedCheckpoint : IDisposable
         var ck = new ShardedCheckpoint();
         try
         {
+            path = ModelPath.Resolve(path);
             if (Directory.Exists(path))
             {
                 var index = Path.Combine(path, IndexFileName);
-                if (File.Exists(index)) ck.OpenIndex(index);
-                else if (File.Exists(Path.Combine(path, SingleFileName))) ck.AddWhole(Path.Combine(path, SingleFileName));
+                if (ModelPath.FileExists(index)) ck.OpenIndex(index);
+                else if (ModelPath.FileExists(Path.Combine(path, SingleFileName))) ck.AddWhole(Path.Combine(path, SingleFileName));
                 else throw new ModelFormatException(path, "", $"expected {IndexFileName} or {SingleFileName} in the folder, found neither");
             }
             else if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) ck.OpenIndex(path);
@@ -68,6 +69,7 @@ public sealed class ShardedCheckpoint : IDisposable
     private void OpenIndex(string index)
     {
         JsonDocument doc;
+        if (!ModelPath.FileExists(index)) throw new ModelFormatException(index, "", "file not found");
         try { doc = JsonDocument.Parse(File.ReadAllBytes(index)); }
         catch (JsonException e) { throw new ModelFormatException(index, "", $"invalid JSON: {e.Message}", e); }
         using (doc)
@@ -85,7 +87,7 @@ public sealed class ShardedCheckpoint : IDisposable
                 if (!byFile.TryGetValue(shard, out var f))
                 {
                     var full = Path.Combine(dir, shard);
-                    if (!File.Exists(full)) throw new ModelFormatException(index, p.Name, $"shard '{shard}' is missing (expected at {full})");
+                    if (!ModelPath.FileExists(full)) throw new ModelFormatException(index, p.Name, $"shard '{shard}' is missing (expected at {full})");
                     f = SafetensorsFile.Open(full);
                     byFile.Add(shard, f);
                     _shards.Add(f);
