@@ -17,7 +17,17 @@ public static class ModelPath
     {
         if (string.IsNullOrWhiteSpace(path)) return path;
         ThrowIfDangling(path);
-        return IsHubCache(path) ? Snapshot(path) : path;
+        if (!IsHubCache(path)) return path;
+        var snapshot = Snapshot(path);
+        // A GGUF-only repository (no config.json): the snapshot's single .gguf file is the model.
+        if (!File.Exists(Path.Combine(snapshot, "config.json")))
+        {
+            var ggufs = Directory.GetFiles(snapshot, "*.gguf");
+            if (ggufs.Length == 1) return ggufs[0];
+            if (ggufs.Length > 1)
+                throw new ModelFormatException(snapshot, "", $"a hub snapshot with {ggufs.Length} GGUF files and no config.json; pass the file you want ({string.Join(", ", ggufs.Select(Path.GetFileName))})");
+        }
+        return snapshot;
     }
 
     /// <summary>Whether <paramref name="path"/> is a hub cache folder: snapshots/ inside, and no config.json of its own.</summary>

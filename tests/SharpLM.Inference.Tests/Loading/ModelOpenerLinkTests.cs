@@ -63,6 +63,28 @@ public sealed class ModelOpenerLinkTests : IDisposable
     }
 
     [Fact]
+    public void AGgufOnlyHubCacheOpensItsSingleGgufFile()
+    {
+        using var model = ModelFile.Load(Fixture);
+        string src = Path.Combine(_dir, "gguf-repo");
+        Directory.CreateDirectory(src);
+        ModelFile.Save(model, Path.Combine(src, "model-f32.gguf"), ModelFileFormat.Gguf);
+        File.WriteAllText(Path.Combine(src, "README.md"), "a GGUF-only repository");
+        string cache = LinkTrees.HubCache(Path.Combine(_dir, "hub"), "org/llama-gqa-GGUF", src, "beef");
+        using var opened = ModelOpener.Open(cache);
+        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.Equal(ModelFileFormat.Gguf, opened.Format);
+        var (ids, expected) = Oracle();
+        double d = Close.MaxAbsDiff(Last(opened, ids), expected);
+        Assert.True(d <= 1e-4, $"GGUF-only hub cache vs PyTorch: max |Δ| = {d:E2}");
+        // Two GGUF files: the choice is the user's, named in the error.
+        File.Copy(Path.Combine(src, "model-f32.gguf"), Path.Combine(src, "model-copy.gguf"));
+        string two = LinkTrees.HubCache(Path.Combine(_dir, "hub2"), "org/two-GGUF", src, "cafe");
+        var e = Assert.ThrowsAny<Exception>(() => ModelOpener.Open(two));
+        Assert.Contains("model-copy.gguf", e.Message);
+    }
+
+    [Fact]
     public void AGgufThroughARelativeLinkOpensOnTheEngine()
     {
         using var model = ModelFile.Load(Fixture);
