@@ -40,13 +40,13 @@ internal static class BatchDecodeBench
                 var batch = prompts[..b];
                 var opts = TextGenerator.PerPrompt(options, b);
                 BatchGenerationResult together, alone;
-                using (var engine = LlamaEngine.Open(paths[type], context, maxSequences: b))
+                using (var engine = DecoderEngine.Open(paths[type], context, maxSequences: b))
                 {
                     var gen = new TextGenerator(engine);
                     gen.GenerateBatch(batch, opts);                                         // warm-up: maps the file, sizes scratch
                     together = gen.GenerateBatch(batch, opts);
                 }
-                using (var engine = LlamaEngine.Open(paths[type], context))
+                using (var engine = DecoderEngine.Open(paths[type], context))
                 {
                     var gen = new TextGenerator(engine);
                     gen.GenerateBatch(batch[..1], opts.Take(1).ToArray());

@@ -1,6 +1,6 @@
 // DecodeBench: `sharplm-bench decode` — writes a random-weight LLaMA (dim 768, 12 layers, 12 heads, FFN 2048,
 // vocab 32000, ≈134M parameters) as GGUF with SharpLM's writer in F32, F16, Q8_0 and Q4_0 (under /tmp), then
-// runs LlamaEngine and llama.cpp (npm node-llama-cpp prebuilt, bench/interop/llamacpp_decode.mjs) on the same
+// runs DecoderEngine and llama.cpp (npm node-llama-cpp prebuilt, bench/interop/llamacpp_decode.mjs) on the same
 // files with 1 and 2 threads: prefill tokens/s of a 128-token prompt (best of 3), greedy decode tokens/s of
 // 64 tokens, ratios; F32 decode as GB/s of weights streamed against a measured read bandwidth (parallel sum
 // over a 512 MiB buffer); and whether the greedy ids equal llama.cpp's (F32 and F16 must).
@@ -105,7 +105,7 @@ internal static unsafe class DecodeBench
 
     private static (double Prefill, double Decode, int[] Ids, long BytesPerToken) Ours(string path, int[] prompt, int prefillRuns)
     {
-        using var engine = LlamaEngine.Open(path, contextLength: prompt.Length + DecodeTokens + 16, kvType: KvType);
+        using var engine = DecoderEngine.Open(path, contextLength: prompt.Length + DecodeTokens + 16, kvType: KvType);
         var logits = new float[engine.VocabSize];
         double best = double.MaxValue;
         for (int r = 0; r <= prefillRuns; r++) // the first run warms the mapping up and is not counted

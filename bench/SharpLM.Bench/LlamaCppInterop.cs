@@ -49,7 +49,7 @@ internal static class LlamaCppInterop
             {
                 var path = Path.Combine(dir, $"random-{name}-{type}.gguf");
                 ModelFile.Save(model, path, ModelFileFormat.Gguf, type);
-                using var engine = LlamaEngine.Open(path); // SharpLM's engine reads the same file llama.cpp reads
+                using var engine = DecoderEngine.Open(path); // SharpLM's engine reads the same file llama.cpp reads
                 var ours = new TextGenerator(engine).Generate(prompt, new GenerationOptions { MaxNewTokens = 32 }).Tokens;
                 int[] theirs;
                 try { theirs = LlamaCpp(path, prompt, 32); }

@@ -4,7 +4,7 @@
 // batch on an executor with N cache slots (TextGenerator.GenerateBatch). `--beams N [--length-penalty P]` runs
 // beam search instead (BeamSearch with one slot per beam, so all beams advance in one batched pass per step):
 // the best hypothesis to stdout, every hypothesis's score to stderr. The model is opened by ModelOpener
-// (LlamaEngine for GGUF and, from memory, for HF folders and llama2.c files); `sharplm chat` reuses Open.
+// (DecoderEngine for GGUF and, from memory, for HF folders and llama2.c files); `sharplm chat` reuses Open.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
@@ -128,7 +128,7 @@ internal static class GenerateCommand
     }
 
     /// <summary>
-    /// Opens the model (ModelOpener: LlamaEngine for every format it runs, else the reference DecoderModel) with
+    /// Opens the model (ModelOpener: DecoderEngine for every format it runs, else the reference DecoderModel) with
     /// <paramref name="maxSequences"/> cache slots of <paramref name="contextLength"/> positions (capped at the model's
     /// context); says on stderr when the reference model runs it.
     /// </summary>

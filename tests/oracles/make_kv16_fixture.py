@@ -23,7 +23,7 @@ import make_model_fixtures as mm  # noqa: E402
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(REPO, "tests", "SharpLM.Models.Tests", "Fixtures", "llama_gqa")
 OUT = os.path.join(REPO, "tests", "SharpLM.Inference.Tests", "Fixtures", "llama_gqa_kv16.safetensors")
-SEQUENCE = [3, 17, 42, 5, 9, 63, 0, 28, 11, 50, 7, 33, 21, 2, 60, 14]  # LlamaEngineTests.Sequence
+SEQUENCE = [3, 17, 42, 5, 9, 63, 0, 28, 11, 50, 7, 33, 21, 2, 60, 14]  # DecoderEngineTests.Sequence
 
 
 def main():

@@ -1,9 +1,9 @@
 // DecoderModelLm: adapts the autograd reference DecoderModel (f32, any family) to IBatchedCausalLm so the
-// generator and beam search drive it exactly like LlamaEngine. It keeps one KvCache per slot (allocated on
+// generator and beam search drive it exactly like DecoderEngine. It keeps one KvCache per slot (allocated on
 // first use, sized to the model's context); ForwardBatch runs the chunks one after another (the reference is
 // not about speed). Position 0 starts a new sequence in a slot, any other position must continue at the
 // slot's cached length (KvCache can append, not truncate). contextLength caps each slot's cache like
-// LlamaEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context).
+// DecoderEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context).
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;

@@ -34,7 +34,7 @@ internal static unsafe class GgufEngineWeights
                 if (t.Shape.Length != 2 || t.Shape[0] != rows || t.Shape[1] != cols)
                     throw new ModelFormatException(file.Path, name, $"expected shape [{rows}, {cols}], found [{string.Join(", ", t.Shape)}]");
                 if (!WeightMatrix.IsSupported(t.Type))
-                    throw new ModelFormatException(file.Path, name, $"weight type {t.Type} is not supported by LlamaEngine (supported: {WeightMatrix.SupportedList})");
+                    throw new ModelFormatException(file.Path, name, $"weight type {t.Type} is not supported by DecoderEngine (supported: {WeightMatrix.SupportedList})");
                 return WeightMatrix.From(t);
             }
             float* Vector(string name, long n)

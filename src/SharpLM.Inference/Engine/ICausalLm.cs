@@ -1,6 +1,6 @@
 // ICausalLm: the narrow interface the generation loop drives — a causal language model that owns its own
 // KV cache. Forward feeds tokens at a position (0 starts a new sequence; position p reuses the first p
-// cached positions) and leaves the logits of the last fed token. Implemented by LlamaEngine (GGUF-native)
+// cached positions) and leaves the logits of the last fed token. Implemented by DecoderEngine (GGUF-native)
 // and DecoderModelLm (the autograd reference model).
 namespace SharpLM.Inference.Engine;
 

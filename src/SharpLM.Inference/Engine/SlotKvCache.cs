@@ -1,4 +1,4 @@
-// SlotKvCache: one sequence slot's preallocated key/value cache (LlamaEngine holds one per slot), one
+// SlotKvCache: one sequence slot's preallocated key/value cache (DecoderEngine holds one per slot), one
 // [kvHeads, context, headDim] plane per layer for K and for V (GQA-aware: only the kv heads are stored).
 // Values are f32 (exact, the default) or f16 (llama.cpp's default cache type: half the memory and half the
 // bytes attention reads; rounding each cached value to fp16). Positions beyond the context are an error.

@@ -18,9 +18,9 @@ internal readonly unsafe struct WeightMatrix
     public WeightMatrix(GgmlType type, byte* data, int rows, int cols)
     {
         if (!IsSupported(type))
-            throw new NotSupportedException($"LlamaEngine: weight type {type} is not supported (supported: {SupportedList}).");
+            throw new NotSupportedException($"DecoderEngine: weight type {type} is not supported (supported: {SupportedList}).");
         if (cols % type.BlockSize() != 0)
-            throw new ArgumentException($"LlamaEngine: {cols} columns is not a multiple of the {type} block size {type.BlockSize()}.");
+            throw new ArgumentException($"DecoderEngine: {cols} columns is not a multiple of the {type} block size {type.BlockSize()}.");
         Type = type; Data = data; Rows = rows; Cols = cols; RowBytes = type.ByteSize(cols);
     }
 
@@ -35,9 +35,9 @@ internal readonly unsafe struct WeightMatrix
 
     public static WeightMatrix From(GgufTensor t)
     {
-        if (t.Shape.Length != 2) throw new ArgumentException($"LlamaEngine: tensor {t.Name} must be 2-D, has shape [{string.Join(", ", t.Shape)}].");
+        if (t.Shape.Length != 2) throw new ArgumentException($"DecoderEngine: tensor {t.Name} must be 2-D, has shape [{string.Join(", ", t.Shape)}].");
         if (!IsSupported(t.Type))
-            throw new NotSupportedException($"LlamaEngine: tensor {t.Name} has type {t.Type}; supported: {SupportedList}.");
+            throw new NotSupportedException($"DecoderEngine: tensor {t.Name} has type {t.Type}; supported: {SupportedList}.");
         return new WeightMatrix(t.Type, t.Pointer, t.Shape[0], t.Shape[1]);
     }
 

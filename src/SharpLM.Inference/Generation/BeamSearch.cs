@@ -4,7 +4,7 @@
 // Σ log p / (generated length ^ length_penalty) (Hugging Face's BeamHypotheses); the others finish at the
 // length limit with the same normalisation.
 // The model is an IBatchedCausalLm: every live beam sits in its own cache slot and all of them advance in one
-// ForwardBatch per step, so a batched engine (LlamaEngine) streams its weights once per step for all beams.
+// ForwardBatch per step, so a batched engine (DecoderEngine) streams its weights once per step for all beams.
 // A DecoderModel runs through DecoderModelLm (one KvCache per slot) with the same search code.
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Transformer;

@@ -1,9 +1,9 @@
-// TextGenerator: autoregressive decoding over an ICausalLm (LlamaEngine, or a DecoderModel through
+// TextGenerator: autoregressive decoding over an ICausalLm (DecoderEngine, or a DecoderModel through
 // DecoderModelLm) whose KV cache holds the sequence — one prefill pass over the prompt, then one token per
 // step — with the sampler, stop tokens, stop strings, a length limit, cancellation, streaming forms of tokens
 // and of text (IAsyncEnumerable; text through TextStreamer) and
 // prefill/decode throughput. Several prompts (of any lengths) run as one batch with continuous batching
-// (BatchGenerator) when the model has cache slots (IBatchedCausalLm, e.g. LlamaEngine opened with
+// (BatchGenerator) when the model has cache slots (IBatchedCausalLm, e.g. DecoderEngine opened with
 // maxSequences > 1), otherwise one after another.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;

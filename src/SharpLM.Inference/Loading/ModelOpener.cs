@@ -1,7 +1,7 @@
 // ModelOpener: the one call that opens a model path for inference — a Hugging Face folder, a GGUF file or a
 // llama2.c .bin — and returns its executor, config, tokenizer and chat template (OpenedModel). GGUF runs on
-// LlamaEngine straight from the memory map (weights in their stored type); folders and .bin files are loaded
-// as a DecoderModel and copied into LlamaEngine.FromModel. Only when the engine refuses a config
+// DecoderEngine straight from the memory map (weights in their stored type); folders and .bin files are loaded
+// as a DecoderModel and copied into DecoderEngine.FromModel. Only when the engine refuses a config
 // (NotSupportedException) does the reference DecoderModelLm run it. Bad input stops here with one message that
 // names the path and what was expected, so the CLI verbs and the server print it as it is (IsBadInput). The path may
 // be a symbolic link, or a Hugging Face hub cache folder (models--org--name), which opens its refs/main snapshot (ModelPath).
@@ -42,8 +42,8 @@ public static class ModelOpener
         }
         if (format == ModelFileFormat.Gguf)
         {
-            LlamaEngine engine;
-            try { engine = LlamaEngine.Open(path, o.ContextLength, o.MaxSequences, o.KvType); }
+            DecoderEngine engine;
+            try { engine = DecoderEngine.Open(path, o.ContextLength, o.MaxSequences, o.KvType); }
             catch (NotSupportedException) { return FromModel(path, format, ModelFile.Load(path), o, tokenizer); } // f32 weights in memory
             if (!o.DecoderModel) return new(path, format, engine.Config, engine, null, tokenizer, null);
             try { return new(path, format, engine.Config, engine, ModelFile.Load(path), tokenizer, null); }
@@ -94,7 +94,7 @@ public static class ModelOpener
             string refusal;
             try
             {
-                var engine = LlamaEngine.FromModel(model, o.ContextLength, o.MaxSequences, o.KvType);
+                var engine = DecoderEngine.FromModel(model, o.ContextLength, o.MaxSequences, o.KvType);
                 if (o.DecoderModel) return new(path, format, model.Config, engine, model, tokenizer, null);
                 model.Dispose(); // the engine holds its own copy
                 return new(path, format, engine.Config, engine, null, tokenizer, null);

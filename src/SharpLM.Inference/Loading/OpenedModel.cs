@@ -1,4 +1,4 @@
-// OpenedModel: what ModelOpener.Open returns for a model path — the executor generation drives (LlamaEngine
+// OpenedModel: what ModelOpener.Open returns for a model path — the executor generation drives (DecoderEngine
 // wherever the engine takes the config, else the reference DecoderModelLm), the config, the file's format, the
 // tokenizer and chat template, and the autograd DecoderModel when it was asked for. Disposing it releases all.
 using SharpLM.Inference.Engine;
@@ -31,11 +31,11 @@ public sealed class OpenedModel : IDisposable
     /// <summary>The model's hyper-parameters.</summary>
     public DecoderConfig Config { get; }
 
-    /// <summary>The executor: a <see cref="LlamaEngine"/>, or a <see cref="DecoderModelLm"/> when the engine refused the config.</summary>
+    /// <summary>The executor: a <see cref="DecoderEngine"/>, or a <see cref="DecoderModelLm"/> when the engine refused the config.</summary>
     public IBatchedCausalLm Lm => _lm ?? throw new InvalidOperationException($"OpenedModel: {Path} was opened without an executor (ModelOpenOptions.Executor = false).");
 
     /// <summary>Whether the executor is the inference engine.</summary>
-    public bool OnEngine => _lm is LlamaEngine;
+    public bool OnEngine => _lm is DecoderEngine;
 
     /// <summary>Why the engine refused the config (the executor is then the reference model); null on the engine.</summary>
     public string? EngineRefusal { get; }

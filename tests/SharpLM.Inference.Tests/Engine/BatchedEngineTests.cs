@@ -1,4 +1,4 @@
-// LlamaEngine.ForwardBatch against one sequence at a time and against DecoderModel (PyTorch-checked): three
+// DecoderEngine.ForwardBatch against one sequence at a time and against DecoderModel (PyTorch-checked): three
 // prompts of different lengths prefilled in one batch, then batched decode steps (one sequence sitting out)
 // give every chunk the logits it gets alone; a batch larger than MaxBatch rows splits a chunk across passes;
 // a slot restarts at position 0 for a new sequence while others continue; batched greedy/sampled generation
@@ -35,7 +35,7 @@ public sealed class BatchedEngineTests : IDisposable
     /// <summary>Logits [T, V] of <paramref name="ids"/> by a one-slot engine, fed token by token after a one-token prefill.</summary>
     private static float[] AloneLogits(string path, int[] ids, int prompt)
     {
-        using var engine = LlamaEngine.Open(path);
+        using var engine = DecoderEngine.Open(path);
         int v = engine.VocabSize;
         var all = new float[ids.Length * v];
         engine.Forward(ids.AsSpan(0, prompt), 0, all.AsSpan((prompt - 1) * v, v));
@@ -47,7 +47,7 @@ public sealed class BatchedEngineTests : IDisposable
     // relative to the largest |logit|, against DecoderModel over the file's dequantised weights. Batched rows
     // equal one sequence alone to float rounding (F32/F16: SGEMM vs GEMV) or exactly (Q8_0/Q4_0: the packed int8
     // kernel serves one row and many with the same per-row arithmetic); the larger Q8_0/Q4_0 bound against DecoderModel is the engine's Q8_0 activation quantisation
-    // (as in LlamaEngineTests, here over 3 sequences and 14 positions), not batching.
+    // (as in DecoderEngineTests, here over 3 sequences and 14 positions), not batching.
     [Theory]
     [InlineData(GgmlType.F32, 1e-4, 1e-4)]
     [InlineData(GgmlType.F16, 1e-4, 1e-4)]
@@ -57,7 +57,7 @@ public sealed class BatchedEngineTests : IDisposable
     {
         string path = _files.Gguf(type);
         using var reference = ModelFile.Load(path);                            // DecoderModel over the stored weights
-        using var engine = LlamaEngine.Open(path, maxSequences: 3);
+        using var engine = DecoderEngine.Open(path, maxSequences: 3);
         int v = engine.VocabSize, n = Sequences.Length;
         var expected = Sequences.Select(s => _files.ReferenceLogits(s, reference)).ToArray();
         var alone = Sequences.Select((s, i) => AloneLogits(path, s, PromptLengths[i])).ToArray();
@@ -98,11 +98,11 @@ public sealed class BatchedEngineTests : IDisposable
     {
         string path = _files.Gguf(GgmlType.F32);
         const int n = 12, len = 30;                                            // 360 rows: passes of 256 + 104; chunk 8 spans both
-        Assert.True(n * len > LlamaEngine.MaxBatch && 8 * len < LlamaEngine.MaxBatch && 9 * len > LlamaEngine.MaxBatch);
+        Assert.True(n * len > DecoderEngine.MaxBatch && 8 * len < DecoderEngine.MaxBatch && 9 * len > DecoderEngine.MaxBatch);
         var rng = new Random(3);
         var prompts = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, len + 1).Select(_ => rng.Next(64)).ToArray()).ToArray();
-        using var engine = LlamaEngine.Open(path, maxSequences: n);
-        using var single = LlamaEngine.Open(path);
+        using var engine = DecoderEngine.Open(path, maxSequences: n);
+        using var single = DecoderEngine.Open(path);
         int v = engine.VocabSize;
         var logits = new float[n * v];
         var one = new float[v];
@@ -124,7 +124,7 @@ public sealed class BatchedEngineTests : IDisposable
     public void FinishedSlotRestartsWithANewSequenceWhileOthersContinue()
     {
         string path = _files.Gguf(GgmlType.F32);
-        using var engine = LlamaEngine.Open(path, maxSequences: 2);
+        using var engine = DecoderEngine.Open(path, maxSequences: 2);
         int v = engine.VocabSize;
         var logits = new float[2 * v];
         int[] a = Sequences[0], b = Sequences[1], c = Sequences[2];
@@ -150,7 +150,7 @@ public sealed class BatchedEngineTests : IDisposable
     {
         string path = _files.Gguf(GgmlType.F32);
         int[][] prompts = [Sequences[0][..7], Sequences[1][..2], Sequences[2][..12], [5, 9, 1, 33]];
-        using var single = LlamaEngine.Open(path);
+        using var single = DecoderEngine.Open(path);
         var alone = new TextGenerator(single);
         var greedy = new GenerationOptions { MaxNewTokens = 10 };
         var expected = prompts.Select(p => alone.Generate(p, greedy).Tokens).ToArray();
@@ -160,7 +160,7 @@ public sealed class BatchedEngineTests : IDisposable
         options[3] = greedy with { MaxNewTokens = 4 };
         int stopAt = Array.IndexOf(expected[1], expected[1][3]) + 1;
 
-        using var engine = LlamaEngine.Open(path, maxSequences: slots);
+        using var engine = DecoderEngine.Open(path, maxSequences: slots);
         var gen = new TextGenerator(engine);
         var batch = gen.GenerateBatch(prompts, options);
         Assert.Equal(expected[0], batch.Results[0].Tokens);
@@ -185,7 +185,7 @@ public sealed class BatchedEngineTests : IDisposable
     [Fact]
     public void BadBatchesAreClearErrorsAndRunNothing()
     {
-        using var engine = LlamaEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 2);
+        using var engine = DecoderEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 2);
         int v = engine.VocabSize, ctx = engine.ContextLength;
         var logits = new float[2 * v];
         engine.ForwardBatch([1, 2, 3, 4], [new(0, 0, 3), new(1, 0, 1)], logits);
@@ -210,7 +210,7 @@ public sealed class BatchedEngineTests : IDisposable
         // None of the failed calls touched the caches.
         Assert.Equal(3, engine.CachedTokensIn(0));
         Assert.Equal(1, engine.CachedTokensIn(1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LlamaEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DecoderEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 0));
 
         // The generator validates every request before running any: a too-long second prompt leaves the first unrun.
         var gen = new TextGenerator(engine);

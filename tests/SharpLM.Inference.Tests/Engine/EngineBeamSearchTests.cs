@@ -1,4 +1,4 @@
-// Beam search on LlamaEngine (all beams in one ForwardBatch per step, slots forked with CopySlot) against
+// Beam search on DecoderEngine (all beams in one ForwardBatch per step, slots forked with CopySlot) against
 // BeamSearch on the DecoderModel of the same weights (PyTorch-checked in BeamSearchTests) and against the
 // PyTorch beam oracle itself; beams = 1 is greedy; CopySlot continues exactly like the original slot;
 // bad slot counts, beam counts and slot indices are clear errors.
@@ -56,7 +56,7 @@ public sealed class EngineBeamSearchTests : IDisposable
         int greedyFirst = new TextGenerator(_files.Model).Generate(Prompt, new GenerationOptions { MaxNewTokens = 1 }).Tokens[0];
         int[]? stops = withStop ? [Stop, greedyFirst] : null;
         var want = new BeamSearch(_files.Model).Run(Prompt, beams, maxNew, lengthPenalty, stops);
-        using var engine = LlamaEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: beams);
+        using var engine = DecoderEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: beams);
         var lm = new Recording(engine);
         var got = new BeamSearch(lm).Run(Prompt, beams, maxNew, lengthPenalty, stops);
 
@@ -86,7 +86,7 @@ public sealed class EngineBeamSearchTests : IDisposable
     [Fact]
     public void EngineBeamsEqualThePyTorchOracle()
     {
-        using var engine = LlamaEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 3);
+        using var engine = DecoderEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 3);
         var hyps = new BeamSearch(engine).Run(Prompt, beams: 3, maxNewTokens: 5, lengthPenalty: 1f, stopTokens: [Stop]);
         var scores = _oracle.Values("beam_scores");
         Assert.Equal(scores.Length, hyps.Count);
@@ -100,7 +100,7 @@ public sealed class EngineBeamSearchTests : IDisposable
     [Fact]
     public void OneBeamIsGreedy()
     {
-        using var engine = LlamaEngine.Open(_files.Gguf(GgmlType.F32));
+        using var engine = DecoderEngine.Open(_files.Gguf(GgmlType.F32));
         var greedy = new TextGenerator(engine).Generate(Prompt, new GenerationOptions { MaxNewTokens = 12 });
         var beam = Assert.Single(new BeamSearch(engine).Run(Prompt, beams: 1, maxNewTokens: 12));
         Assert.Equal(greedy.Tokens, beam.Tokens);
@@ -112,7 +112,7 @@ public sealed class EngineBeamSearchTests : IDisposable
     {
         int[] seq = [3, 17, 42, 5, 9, 63, 0, 28, 11, 50, 7];
         const int prefix = 5;
-        using var engine = LlamaEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 3);
+        using var engine = DecoderEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 3);
         int v = engine.VocabSize;
         var reference = _files.ReferenceLogits(seq);
         var scratch = new float[2 * v];
@@ -167,7 +167,7 @@ public sealed class EngineBeamSearchTests : IDisposable
     [Fact]
     public void BadBeamRequestsAreClearErrors()
     {
-        using var engine = LlamaEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 2);
+        using var engine = DecoderEngine.Open(_files.Gguf(GgmlType.F32), maxSequences: 2);
         var few = Assert.Throws<ArgumentException>(() => new BeamSearch(engine).Run(Prompt, beams: 3, maxNewTokens: 4));
         Assert.Contains("3 beams need 3 cache slots, but the model has 2", few.Message);
         var none = Assert.Throws<ArgumentOutOfRangeException>(() => new BeamSearch(engine).Run(Prompt, beams: 0, maxNewTokens: 4));

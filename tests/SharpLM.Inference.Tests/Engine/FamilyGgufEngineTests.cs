@@ -41,7 +41,7 @@ public sealed class FamilyGgufEngineTests : IDisposable
         ModelFile.Save(model, path, ModelFileFormat.Gguf, type);
         using (var g = GgufFile.Open(path)) Assert.Equal(arch, g.GetString(GgufKeys.GeneralArchitecture));
 
-        using var engine = LlamaEngine.Open(path, maxSequences: 2);
+        using var engine = DecoderEngine.Open(path, maxSequences: 2);
         Assert.Equal(model.Config with { }, engine.Config with { InitStd = model.Config.InitStd });
         var ids = fx.Values("input_ids").Select(v => (int)v).ToArray();
         int b = fx.Shape("input_ids")[0], t = fx.Shape("input_ids")[1], v = engine.VocabSize;
@@ -84,7 +84,7 @@ public sealed class FamilyGgufEngineTests : IDisposable
             foreach (var t in g.Tensors) w.AddTensorBytes(t.Name, t.Type, t.Shape, t.Data.ToArray());
             w.Write(bad);
         }
-        var e = Assert.Throws<ModelFormatException>(() => LlamaEngine.Open(bad));
+        var e = Assert.Throws<ModelFormatException>(() => DecoderEngine.Open(bad));
         Assert.Contains(named, e.Message);
         Assert.Contains("bad.gguf", e.Message);
         Assert.Throws<ModelFormatException>(() => ModelFile.Load(bad));

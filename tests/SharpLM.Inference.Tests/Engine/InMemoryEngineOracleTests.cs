@@ -25,7 +25,7 @@ public class InMemoryEngineOracleTests
     {
         var fx = new OracleFixture(Path.Combine(Dir(name), "oracle.safetensors"));
         using var model = ModelFile.Load(Dir(name));
-        using var engine = LlamaEngine.FromModel(model, maxSequences: 2);
+        using var engine = DecoderEngine.FromModel(model, maxSequences: 2);
         var ids = fx.Values("input_ids").Select(v => (int)v).ToArray();   // [B, T]
         var expected = fx.Values("logits");                             // [B, T, V]
         int b = fx.Shape("input_ids")[0], t = fx.Shape("input_ids")[1], v = engine.VocabSize;
@@ -53,7 +53,7 @@ public class InMemoryEngineOracleTests
     public void AllPositionsOfAGgufEngineEqualTheLastTokenForward()
     {
         using var files = new LlamaGqaGguf();
-        using var engine = LlamaEngine.Open(files.Gguf(SharpLM.Formats.Gguf.GgmlType.F32));
+        using var engine = DecoderEngine.Open(files.Gguf(SharpLM.Formats.Gguf.GgmlType.F32));
         int[] seq = [3, 17, 42, 5, 9, 63, 0, 28];
         var reference = files.ReferenceLogits(seq);
         var all = new float[seq.Length * engine.VocabSize];
@@ -72,7 +72,7 @@ public class InMemoryEngineOracleTests
         try
         {
             ModelFile.Save(model, path, ModelFileFormat.Gguf);
-            using var engine = LlamaEngine.Open(path);
+            using var engine = DecoderEngine.Open(path);
             Assert.Equal(4f, engine.Config.RopeScaling);
             var ids = fx.Values("input_ids").Select(v => (int)v).ToArray();
             int t = fx.Shape("input_ids")[1], v = engine.VocabSize;

@@ -44,7 +44,7 @@ public sealed class KQuantEngineTests : IDisposable
     public void KQuantEngineEqualsDecoderModelOverTheDequantisedWeights(GgmlType body)
     {
         string path = WriteModel(body);
-        using var engine = LlamaEngine.Open(path);
+        using var engine = DecoderEngine.Open(path);
         Assert.Equal(body, engine.WeightType);
         using var reference = ModelFile.Load(path); // DecoderModel: every K block dequantised by GgmlQuant
         int[] ids = [3, 200, 17, 91, 5, 250, 128, 64, 9, 33, 77, 1];

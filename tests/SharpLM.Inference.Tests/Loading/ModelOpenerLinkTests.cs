@@ -50,7 +50,7 @@ public sealed class ModelOpenerLinkTests : IDisposable
         Assert.NotNull(new FileInfo(Path.Combine(snapshot, "model.safetensors")).LinkTarget);
 
         using var opened = ModelOpener.Open(cache, new ModelOpenOptions { Tokenizer = TokenizerUse.Required });
-        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.Equal(ModelFileFormat.HfDirectory, opened.Format);
         Assert.Equal(snapshot, opened.Path);
         var (ids, expected) = Oracle();
@@ -72,7 +72,7 @@ public sealed class ModelOpenerLinkTests : IDisposable
         File.WriteAllText(Path.Combine(src, "README.md"), "a GGUF-only repository");
         string cache = LinkTrees.HubCache(Path.Combine(_dir, "hub"), "org/llama-gqa-GGUF", src, "beef");
         using var opened = ModelOpener.Open(cache);
-        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.Equal(ModelFileFormat.Gguf, opened.Format);
         var (ids, expected) = Oracle();
         double d = Close.MaxAbsDiff(Last(opened, ids), expected);
@@ -93,7 +93,7 @@ public sealed class ModelOpenerLinkTests : IDisposable
         ModelFile.Save(model, real, ModelFileFormat.Gguf);
         string link = LinkTrees.Link(Path.Combine(_dir, "link.gguf"), real, relative: true);
         using var opened = ModelOpener.Open(link, new ModelOpenOptions { Tokenizer = TokenizerUse.Required });
-        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.Equal(ModelFileFormat.Gguf, opened.Format);
         Assert.Equal(64, opened.Tokenizer!.VocabSize);            // the placeholder vocabulary inside the GGUF
         var (ids, expected) = Oracle();

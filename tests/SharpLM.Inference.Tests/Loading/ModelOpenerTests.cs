@@ -1,4 +1,4 @@
-// ModelOpener on good input: the PyTorch-checked llama_gqa HF folder opens on LlamaEngine (from memory) with the
+// ModelOpener on good input: the PyTorch-checked llama_gqa HF folder opens on DecoderEngine (from memory) with the
 // DecoderModel's last-token logits; the same weights saved as GGUF and as llama2.c open on the engine too; the
 // GPT-2 fixture opens on the engine from memory; options reach the executor; a config the engine refuses runs on
 // the reference DecoderModelLm; a folder with tokenizer.json + tokenizer_config.json gives encode/decode/EOS and
@@ -54,7 +54,7 @@ public sealed class ModelOpenerTests : IDisposable
     {
         using var model = ModelFile.Load(Fixture("llama_gqa"));
         using var opened = ModelOpener.Open(Fixture("llama_gqa"));
-        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.True(opened.OnEngine);
         Assert.Null(opened.EngineRefusal);
         Assert.Equal(ModelFileFormat.HfDirectory, opened.Format);
@@ -74,7 +74,7 @@ public sealed class ModelOpenerTests : IDisposable
         string path = Path.Combine(_dir, name);
         ModelFile.Save(model, path, format);
         using var opened = ModelOpener.Open(path, new ModelOpenOptions { DecoderModel = true });
-        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.Equal(format, opened.Format);
         Assert.Equal(model.Config.Dim, opened.Model.Config.Dim);
         // llama2.c stores no norm epsilon (1e-5 on load, the fixture has 1e-6): ~1e-4 on these logits, so compare with the loaded model.
@@ -86,7 +86,7 @@ public sealed class ModelOpenerTests : IDisposable
     {
         using var model = ModelFile.Load(Fixture("gpt2"));
         using var opened = ModelOpener.Open(Fixture("gpt2"), new ModelOpenOptions { Tokenizer = TokenizerUse.None });
-        Assert.IsType<LlamaEngine>(opened.Lm);
+        Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.Equal(ModelFamily.Gpt2, opened.Config.Family);
         int[] seq = Seq.Select(t => t % model.Config.VocabSize).ToArray();
         AssertClose(ReferenceLast(model, seq), LastLogits(opened.Lm, seq), "GPT-2 on the engine");
@@ -96,7 +96,7 @@ public sealed class ModelOpenerTests : IDisposable
     public void OptionsReachTheExecutor()
     {
         using var opened = ModelOpener.Open(Fixture("llama_gqa"), new ModelOpenOptions { MaxSequences = 3, ContextLength = 10, KvType = KvCacheType.F16 });
-        var engine = Assert.IsType<LlamaEngine>(opened.Lm);
+        var engine = Assert.IsType<DecoderEngine>(opened.Lm);
         Assert.Equal((3, 10, KvCacheType.F16), (engine.MaxSequences, engine.ContextLength, engine.KvType));
         using var capped = ModelOpener.Open(Fixture("llama_gqa"), new ModelOpenOptions { ContextLength = 1000 });
         Assert.Equal(32, capped.Lm.ContextLength);         // capped at the model's context
@@ -180,6 +180,6 @@ public sealed class ModelOpenerTests : IDisposable
         Assert.Equal(64, opened.Tokenizer!.VocabSize);
         Assert.Equal(2, opened.Tokenizer.Eos);
         Assert.Equal(path, opened.Tokenizer.Source);
-        Assert.Equal(GgmlType.Q8_0, ((LlamaEngine)opened.Lm).WeightType);
+        Assert.Equal(GgmlType.Q8_0, ((DecoderEngine)opened.Lm).WeightType);
     }
 }

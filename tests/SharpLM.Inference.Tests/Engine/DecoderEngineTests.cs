@@ -1,4 +1,4 @@
-// LlamaEngine against the reference: the llama_gqa fixture (GQA, 2 layers) written as GGUF gives the same
+// DecoderEngine against the reference: the llama_gqa fixture (GQA, 2 layers) written as GGUF gives the same
 // logits as DecoderModel (F32, ≤ 1e-4 abs) at every position of prefill and decode; prefill-then-decode
 // equals one prefill; greedy tokens equal PyTorch's; F16/BF16/Q8_0/Q4_0 files stay within stated
 // tolerances of the F32 engine; the context limit and bad input give clear errors.
@@ -14,7 +14,7 @@ using Xunit;
 
 namespace SharpLM.Inference.Tests.Engine;
 
-public sealed class LlamaEngineTests : IDisposable
+public sealed class DecoderEngineTests : IDisposable
 {
     private static readonly string FixtureDir = LlamaGqaGguf.FixtureDir;
     private readonly LlamaGqaGguf _files = new();
@@ -31,7 +31,7 @@ public sealed class LlamaEngineTests : IDisposable
     [Fact]
     public void F32EngineEqualsDecoderModelInPrefillAndDecode()
     {
-        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32));
+        using var engine = DecoderEngine.Open(Gguf(GgmlType.F32));
         int v = engine.VocabSize, prompt = 6;
         var reference = ReferenceLogits(Sequence);
         var logits = new float[v];
@@ -51,8 +51,8 @@ public sealed class LlamaEngineTests : IDisposable
     [InlineData(GgmlType.F16)]
     public void PrefillThenDecodeEqualsFullPrefill(GgmlType type)
     {
-        using var a = LlamaEngine.Open(Gguf(type));
-        using var b = LlamaEngine.Open(Gguf(type));
+        using var a = DecoderEngine.Open(Gguf(type));
+        using var b = DecoderEngine.Open(Gguf(type));
         var la = new float[a.VocabSize]; var lb = new float[b.VocabSize];
         a.Forward(Sequence.AsSpan(0, 9), 0, la);
         for (int t = 9; t < Sequence.Length; t++) a.Forward(Sequence.AsSpan(t, 1), t, la);
@@ -74,7 +74,7 @@ public sealed class LlamaEngineTests : IDisposable
         Assert.Equal(Sequence, fx.Values("input_ids").Select(x => (int)x).ToArray());
         var kv16 = fx.Values("logits_kv16");
         var f32kv = fx.Values("logits_f32kv");
-        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32), kvType: KvCacheType.F16);
+        using var engine = DecoderEngine.Open(Gguf(GgmlType.F32), kvType: KvCacheType.F16);
         Assert.Equal(KvCacheType.F16, engine.KvType);
         int v = engine.VocabSize, prompt = 6;
         var logits = new float[v];
@@ -97,8 +97,8 @@ public sealed class LlamaEngineTests : IDisposable
     [Fact]
     public void F16KvCacheSlotsBatchAndCopyLikeF32()
     {
-        using var engine = LlamaEngine.Open(Gguf(GgmlType.Q8_0), maxSequences: 2, kvType: KvCacheType.F16);
-        using var alone = LlamaEngine.Open(Gguf(GgmlType.Q8_0), kvType: KvCacheType.F16);
+        using var engine = DecoderEngine.Open(Gguf(GgmlType.Q8_0), maxSequences: 2, kvType: KvCacheType.F16);
+        using var alone = DecoderEngine.Open(Gguf(GgmlType.Q8_0), kvType: KvCacheType.F16);
         int v = engine.VocabSize;
         var both = new float[2 * v]; var one = new float[v];
         engine.ForwardBatch([.. Sequence[..5], .. Sequence[5..12]], [new SequenceChunk(0, 0, 5), new SequenceChunk(1, 0, 7)], both);
@@ -116,7 +116,7 @@ public sealed class LlamaEngineTests : IDisposable
         var fx = new OracleFixture(Path.Combine(FixtureDir, "oracle.safetensors"));
         var prompt = fx.Values("greedy_prompt").Select(x => (int)x).ToArray();
         var expected = fx.Values("greedy_tokens").Select(x => (int)x).ToArray();
-        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32));
+        using var engine = DecoderEngine.Open(Gguf(GgmlType.F32));
         var r = new TextGenerator(engine).Generate(prompt, new GenerationOptions { MaxNewTokens = expected.Length });
         Assert.Equal(expected, r.Tokens);
     }
@@ -129,8 +129,8 @@ public sealed class LlamaEngineTests : IDisposable
     [InlineData(GgmlType.Q4_0, 0.75)] // 4-bit weights on 32-wide rows (one block per row): weight error dominates
     public void StoredTypesStayCloseToF32(GgmlType type, double tolerance)
     {
-        using var f32 = LlamaEngine.Open(Gguf(GgmlType.F32));
-        using var other = LlamaEngine.Open(Gguf(type));
+        using var f32 = DecoderEngine.Open(Gguf(GgmlType.F32));
+        using var other = DecoderEngine.Open(Gguf(type));
         Assert.Equal(type, other.WeightType);
         var a = new float[f32.VocabSize]; var b = new float[f32.VocabSize];
         f32.Forward(Sequence.AsSpan(0, 8), 0, a);
@@ -153,7 +153,7 @@ public sealed class LlamaEngineTests : IDisposable
     public void QuantizedEnginesMatchDequantizedReference(GgmlType type)
     {
         using var reference = ModelFile.Load(Gguf(type)); // DecoderModel over the dequantised weights
-        using var engine = LlamaEngine.Open(Gguf(type));
+        using var engine = DecoderEngine.Open(Gguf(type));
         float[] expected;
         using (var scope = TensorScope.Begin())
         using (GradMode.NoGrad())
@@ -177,7 +177,7 @@ public sealed class LlamaEngineTests : IDisposable
     [Fact]
     public void ContextOverflowAndBadInputAreClearErrors()
     {
-        using var engine = LlamaEngine.Open(Gguf(GgmlType.F32));
+        using var engine = DecoderEngine.Open(Gguf(GgmlType.F32));
         var logits = new float[engine.VocabSize];
         int ctx = engine.ContextLength;
         var tooLong = Enumerable.Range(0, ctx + 1).Select(i => i % engine.VocabSize).ToArray();
@@ -188,7 +188,7 @@ public sealed class LlamaEngineTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.Forward([engine.VocabSize], 0, logits));
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.Forward([1], ctx + 5, logits));
         Assert.Throws<ArgumentException>(() => new TextGenerator(engine).Generate(tooLong[..(ctx - 2)], new GenerationOptions { MaxNewTokens = 5 }));
-        using var small = LlamaEngine.Open(Gguf(GgmlType.F32), contextLength: 8);
+        using var small = DecoderEngine.Open(Gguf(GgmlType.F32), contextLength: 8);
         Assert.Equal(8, small.ContextLength);
         Assert.Throws<InvalidOperationException>(() => small.Forward(Sequence.AsSpan(0, 9), 0, logits));
     }

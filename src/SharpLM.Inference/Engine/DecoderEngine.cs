@@ -1,4 +1,4 @@
-// LlamaEngine: the inference engine for every pre-norm decoder a DecoderConfig describes. Its weights
+// DecoderEngine (was LlamaEngine): the inference engine for every pre-norm decoder a DecoderConfig describes. Its weights
 // (EngineWeights) come from a GGUF file — every 2-D weight stays in its stored type (F32, F16, BF16, Q8_0,
 // Q4_0, K-quants) inside the memory map, q/k rows in llama.cpp's interleaved-pairs RoPE layout — or from a
 // DecoderModel in memory (f32, HF halves layout). Per block (llama.cpp llm_build_llama / llm_build_gpt2):
@@ -21,7 +21,7 @@ using SharpLM.Tensors.Cpu;
 namespace SharpLM.Inference.Engine;
 
 /// <summary>LLaMA inference straight from a GGUF file's stored weights.</summary>
-public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
+public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
 {
     /// <summary>Most rows (tokens of all chunks) run through one GEMM pass (larger batches are split).</summary>
     public const int MaxBatch = 256;
@@ -74,10 +74,10 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     /// model's context); <paramref name="maxSequences"/> slots are allocated (each holds a full context) with
     /// <paramref name="kvType"/> values.
     /// </summary>
-    public static LlamaEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
     {
         var f = GgufFile.Open(path);
-        try { return new LlamaEngine(f, ownsFile: true, contextLength, maxSequences, kvType); }
+        try { return new DecoderEngine(f, ownsFile: true, contextLength, maxSequences, kvType); }
         catch { f.Dispose(); throw; }
     }
 
@@ -85,26 +85,26 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     /// An engine over the parameters of <paramref name="model"/> (copied once; later changes to the model are
     /// not seen): the fast path for perplexity, eval scoring and rollouts of a model held in memory.
     /// </summary>
-    public static LlamaEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
     {
         var w = ModelEngineWeights.From(model);
-        try { return new LlamaEngine(w, contextLength, maxSequences, kvType); }
+        try { return new DecoderEngine(w, contextLength, maxSequences, kvType); }
         catch { w.Dispose(); throw; }
     }
 
-    public LlamaEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public DecoderEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
         : this(GgufEngineWeights.Load(file, ownsFile), contextLength, maxSequences, kvType) { }
 
-    private LlamaEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType)
+    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType)
     {
         KvType = kvType;
-        if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "LlamaEngine: maxSequences must be at least 1.");
+        if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "DecoderEngine: maxSequences must be at least 1.");
         _w = weights;
         Config = weights.Config;
         var c = Config;
-        if (!c.PreNorm) throw new NotSupportedException("LlamaEngine: post-norm decoders are not supported.");
+        if (!c.PreNorm) throw new NotSupportedException("DecoderEngine: post-norm decoders are not supported.");
         ContextLength = Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
-        if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "LlamaEngine: the context length must be at least 1.");
+        if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "DecoderEngine: the context length must be at least 1.");
         int hd = c.HeadDim, kvDim = c.KvHeads * hd;
         _embed = weights.Embed;                      // the embedding itself is only row-looked-up
         _head = Packed(weights.Head);
@@ -152,7 +152,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<int> tokens, int position, Span<float> lastLogits)
     {
-        if (tokens.Length == 0) throw new ArgumentException("LlamaEngine.Forward: no tokens.", nameof(tokens));
+        if (tokens.Length == 0) throw new ArgumentException("DecoderEngine.Forward: no tokens.", nameof(tokens));
         ForwardBatch(tokens, [new SequenceChunk(0, position, tokens.Length)], lastLogits);
     }
 
@@ -171,7 +171,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     public void ForwardAllPositions(ReadOnlySpan<int> tokens, int position, Span<float> logits, int slot = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (tokens.Length == 0) throw new ArgumentException("LlamaEngine.ForwardAllPositions: no tokens.", nameof(tokens));
+        if (tokens.Length == 0) throw new ArgumentException("DecoderEngine.ForwardAllPositions: no tokens.", nameof(tokens));
         ReadOnlySpan<SequenceChunk> chunk = [new SequenceChunk(slot, position, tokens.Length)];
         Validate(tokens, chunk, logits, (long)tokens.Length * VocabSize, "position(s)");
         Run(tokens, chunk, logits, allPositions: true);
@@ -219,30 +219,30 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     /// <summary>Throws, before anything runs, naming the chunk and what was expected.</summary>
     private void Validate(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits, long logitsNeeded, string rowsAre)
     {
-        if (chunks.Length == 0) throw new ArgumentException("LlamaEngine.ForwardBatch: no chunks.", nameof(chunks));
+        if (chunks.Length == 0) throw new ArgumentException("DecoderEngine.ForwardBatch: no chunks.", nameof(chunks));
         if (chunks.Length > MaxSequences)
-            throw new ArgumentException($"LlamaEngine.ForwardBatch: {chunks.Length} chunks, but the engine has {MaxSequences} slot(s) (one chunk per slot).", nameof(chunks));
+            throw new ArgumentException($"DecoderEngine.ForwardBatch: {chunks.Length} chunks, but the engine has {MaxSequences} slot(s) (one chunk per slot).", nameof(chunks));
         Span<bool> used = MaxSequences <= 1024 ? stackalloc bool[MaxSequences] : new bool[MaxSequences];
         long total = 0;
         for (int i = 0; i < chunks.Length; i++)
         {
             var ch = chunks[i];
             CheckSlot(ch.Slot, nameof(chunks));
-            if (used[ch.Slot]) throw new ArgumentException($"LlamaEngine.ForwardBatch: two chunks use slot {ch.Slot}; a batch holds at most one chunk per slot.", nameof(chunks));
+            if (used[ch.Slot]) throw new ArgumentException($"DecoderEngine.ForwardBatch: two chunks use slot {ch.Slot}; a batch holds at most one chunk per slot.", nameof(chunks));
             used[ch.Slot] = true;
-            if (ch.Count < 1) throw new ArgumentException($"LlamaEngine.ForwardBatch: chunk {i} has {ch.Count} tokens; every chunk needs at least one.", nameof(chunks));
+            if (ch.Count < 1) throw new ArgumentException($"DecoderEngine.ForwardBatch: chunk {i} has {ch.Count} tokens; every chunk needs at least one.", nameof(chunks));
             if (ch.Position < 0 || ch.Position > _lengths[ch.Slot])
-                throw new ArgumentOutOfRangeException(nameof(chunks), ch.Position, $"LlamaEngine: position must be in [0, {_lengths[ch.Slot]}] (the cached length of slot {ch.Slot}).");
+                throw new ArgumentOutOfRangeException(nameof(chunks), ch.Position, $"DecoderEngine: position must be in [0, {_lengths[ch.Slot]}] (the cached length of slot {ch.Slot}).");
             if (ch.Position + ch.Count > ContextLength)
-                throw new InvalidOperationException($"LlamaEngine: slot {ch.Slot}: positions {ch.Position}..{ch.Position + ch.Count - 1} exceed the context length {ContextLength}.");
+                throw new InvalidOperationException($"DecoderEngine: slot {ch.Slot}: positions {ch.Position}..{ch.Position + ch.Count - 1} exceed the context length {ContextLength}.");
             total += ch.Count;
         }
         if (total != tokens.Length)
-            throw new ArgumentException($"LlamaEngine.ForwardBatch: the chunks cover {total} tokens, the token span holds {tokens.Length}.", nameof(chunks));
+            throw new ArgumentException($"DecoderEngine.ForwardBatch: the chunks cover {total} tokens, the token span holds {tokens.Length}.", nameof(chunks));
         if (logits.Length < logitsNeeded)
-            throw new ArgumentException($"LlamaEngine: the logits buffer holds {logits.Length} values; {logitsNeeded / VocabSize} {rowsAre} × vocabulary {VocabSize} need {logitsNeeded}.", nameof(logits));
+            throw new ArgumentException($"DecoderEngine: the logits buffer holds {logits.Length} values; {logitsNeeded / VocabSize} {rowsAre} × vocabulary {VocabSize} need {logitsNeeded}.", nameof(logits));
         foreach (int id in tokens)
-            if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"LlamaEngine: token {id} is outside the vocabulary [0, {VocabSize}).");
+            if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"DecoderEngine: token {id} is outside the vocabulary [0, {VocabSize}).");
     }
 
     /// <inheritdoc/>
@@ -256,7 +256,7 @@ public sealed unsafe class LlamaEngine : IBatchedCausalLm, IDisposable
     }
 
     private int CheckSlot(int slot, string param) => (uint)slot < (uint)MaxSequences ? slot
-        : throw new ArgumentOutOfRangeException(param, slot, $"LlamaEngine: slot {slot} is outside [0, {MaxSequences}) (the engine was opened with maxSequences = {MaxSequences}).");
+        : throw new ArgumentOutOfRangeException(param, slot, $"DecoderEngine: slot {slot} is outside [0, {MaxSequences}) (the engine was opened with maxSequences = {MaxSequences}).");
 
     /// <summary>Runs at most MaxBatch rows (the segments' tokens, in order) through every block; leaves the residual stream in _x.</summary>
     private void Pass(ReadOnlySpan<int> tokens, ReadOnlySpan<Segment> segments)
