@@ -91,6 +91,38 @@ public class HfConfigFormsTests
     }
 
     [Fact]
+    public void RealConfigsOfThePublishedModelsLoad()
+    {
+        // Key sets as the Hub's config.json files carry them (values shrunk): GPT-2, distilgpt2, Qwen2.5, BERT (Chinese).
+        Assert.Equal(32, Map("""
+            "activation_function":"gelu_new","architectures":["GPT2LMHeadModel"],"attn_pdrop":0.1,"bos_token_id":50256,"embd_pdrop":0.1,
+            "eos_token_id":50256,"initializer_range":0.02,"layer_norm_epsilon":1e-05,"model_type":"gpt2","n_ctx":32,"n_embd":32,"n_head":4,
+            "n_layer":2,"n_positions":32,"resid_pdrop":0.1,"summary_activation":null,"summary_first_dropout":0.1,"summary_proj_to_labels":true,
+            "summary_type":"cls_index","summary_use_proj":true,"task_specific_params":{"text-generation":{"do_sample":true,"max_length":50}},
+            "vocab_size":64,"_num_labels":1,"id2label":{"0":"LABEL_0"},"label2id":{"LABEL_0":0}
+            """).Dim);
+        Assert.True(Map("""
+            "architectures":["Qwen2ForCausalLM"],"attention_dropout":0.0,"bos_token_id":151643,"eos_token_id":151645,"hidden_act":"silu",
+            "hidden_size":32,"initializer_range":0.02,"intermediate_size":48,"max_position_embeddings":32,"max_window_layers":28,
+            "model_type":"qwen2","num_attention_heads":4,"num_hidden_layers":2,"num_key_value_heads":2,"rms_norm_eps":1e-06,"rope_scaling":null,
+            "rope_theta":1000000.0,"sliding_window":131072,"tie_word_embeddings":false,"torch_dtype":"bfloat16","transformers_version":"4.43.1",
+            "use_cache":true,"use_sliding_window":false,"vocab_size":64
+            """).QkvBias);
+        var bert = SharpLM.Models.Bert.BertConfig.FromHf(JsonDocument.Parse("""
+            {"architectures":["BertForMaskedLM"],"attention_probs_dropout_prob":0.1,"directionality":"bidi","hidden_act":"gelu",
+             "hidden_dropout_prob":0.1,"hidden_size":32,"initializer_range":0.02,"intermediate_size":64,"layer_norm_eps":1e-12,
+             "max_position_embeddings":32,"model_type":"bert","num_attention_heads":4,"num_hidden_layers":2,"pad_token_id":0,
+             "pooler_fc_size":32,"pooler_num_attention_heads":4,"pooler_num_fc_layers":3,"pooler_size_per_head":8,"pooler_type":"first_token_transform",
+             "type_vocab_size":2,"vocab_size":64}
+            """).RootElement, "bert/config.json");
+        Assert.Equal(32, bert.Dim);
+        Assert.Contains("position_embedding_type", Assert.Throws<FormatException>(() => SharpLM.Models.Bert.BertConfig.FromHf(JsonDocument.Parse("""
+            {"architectures":["BertForMaskedLM"],"hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":64,
+             "max_position_embeddings":32,"vocab_size":64,"position_embedding_type":"relative_key"}
+            """).RootElement, "bert/config.json")).Message);
+    }
+
+    [Fact]
     public void BaichuanAlibiRefusesRopeKeys()
     {
         const string alibi = """

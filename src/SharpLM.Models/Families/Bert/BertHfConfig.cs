@@ -17,7 +17,10 @@ public static class BertHfConfig
         string pos = r.String("position_embedding_type", "absolute");
         if (pos != "absolute") throw r.Unsupported("position_embedding_type", $"'{pos}'", "'absolute'");
         if (r.Bool("is_decoder", false)) throw r.Unsupported("is_decoder", "true", "false (BERT as an encoder)");
-        r.Accept("attention_probs_dropout_prob", "classifier_dropout");
+        // Dropout acts in training only; the pooler_* settings and directionality (bert-base-chinese) describe the
+        // pooler and the tokenizer, not the MLM forward.
+        r.Accept("attention_probs_dropout_prob", "classifier_dropout", "directionality", "pooler_fc_size", "pooler_num_attention_heads",
+            "pooler_num_fc_layers", "pooler_size_per_head", "pooler_type");
         return new BertConfig
         {
             VocabSize = r.Int("vocab_size"), Dim = r.Int("hidden_size"), Layers = r.Int("num_hidden_layers"), Heads = r.Int("num_attention_heads"),

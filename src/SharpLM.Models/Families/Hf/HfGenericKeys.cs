@@ -17,6 +17,8 @@ public static class HfGenericKeys
         "task_specific_params", "problem_type", "id2label", "label2id", "num_labels", "pruned_heads",
         "chunk_size_feed_forward", "is_decoder", "is_encoder_decoder", "add_cross_attention", "tie_encoder_decoder",
         "cross_attention_hidden_size", "use_cache", "initializer_range", "gradient_checkpointing",
+        // legacy bookkeeping older transformers versions saved (distilgpt2, early GPT-2/BERT exports)
+        "_num_labels", "output_past", "xla_device",
         // special token ids
         "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id", "decoder_start_token_id", "unk_token_id",
         // generation defaults (the generator takes its own settings)

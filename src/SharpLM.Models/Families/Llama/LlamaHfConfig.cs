@@ -23,6 +23,7 @@ public static class LlamaHfConfig
         int maxPositions = r.Int("max_position_embeddings", 2048);
         HfSlidingWindow.Check(r, maxPositions, enabledByDefault: !qkvBias);
         r.Accept("pretraining_tp", "attention_dropout"); // pretraining_tp splits the same matmul into slices
+        if (r.Bool("use_mrope", false)) throw r.Unsupported("use_mrope", "true", "false (multimodal RoPE is not supported)");
         return (LlamaFamily.Llama2_7B with
         {
             VocabSize = r.Int("vocab_size"), Dim = dim, Layers = r.Int("num_hidden_layers"), Heads = heads,
