@@ -1,5 +1,5 @@
 // safetensors: exact header layout, round trips of every dtype (I64/F64 narrowed on read), sharded
-// checkpoints with an index, config.json, the fixtures of SharpLM.Tensors.Tests written by Python, and bad input.
+// checkpoints with an index, raw byte entries (no tensors), config.json, the fixtures of SharpLM.Tensors.Tests written by Python, and bad input.
 using System.Buffers.Binary;
 using System.Text;
 using Xunit;
@@ -147,6 +147,37 @@ public class SafetensorsTests
         using var ck = ShardedCheckpoint.Open(dir.Path);
         Assert.Equal([1f, 1, 1, 1], ck["x"].ToTensor().ToArray());
         Assert.Equal("pt", ck.Shards[0].Metadata["format"]);
+    }
+
+    [Fact]
+    public void RawEntriesWriteWithoutTensors()
+    {
+        // The Formats writer alone: bytes in memory and a callback, the same layout as the tensor overloads.
+        using var dir = new TempDir();
+        byte[] f32 = [0, 0, 128, 63, 0, 0, 0, 64];                        // 1f, 2f
+        new SafetensorsWriter { Metadata = new Dictionary<string, string> { ["format"] = "pt" } }
+            .Add("h", "F16", [1], new byte[] { 0, 60 })                      // 1 as half
+            .Add("a", "F32", [2], f32)
+            .Add("c", "U8", [3], 3, s => s.Write([7, 8, 9]))
+            .Write(dir.File("raw.safetensors"));
+        using (var f = SafetensorsFile.Open(dir.File("raw.safetensors")))
+        {
+            Assert.Equal(["a", "h", "c"], f.Tensors.Select(t => t.Name));  // dtype size, then name
+            Assert.Equal(f32, f.Tensor("a").Data.ToArray());
+            Assert.Equal([7, 8, 9], f.Tensor("c").Data.ToArray());
+            Assert.Equal([1f], f.Tensor("h").ToTensor().ToArray());
+        }
+        using var t = Tensor.FromArray([1f, 2], 2);
+        SafetensorsWriter.Write(dir.File("tensor.safetensors"), [new("a", t)], new Dictionary<string, string> { ["format"] = "pt" });
+        new SafetensorsWriter { Metadata = new Dictionary<string, string> { ["format"] = "pt" } }.Add("a", "F32", [2], f32).Write(dir.File("bytes.safetensors"));
+        Assert.Equal(File.ReadAllBytes(dir.File("tensor.safetensors")), File.ReadAllBytes(dir.File("bytes.safetensors")));
+
+        Assert.Throws<ArgumentException>(() => new SafetensorsWriter().Add("x", "F32", [3], f32));
+        Assert.Throws<ArgumentException>(() => new SafetensorsWriter().Add("x", "Q8", [2], f32));
+        var tooShort = new SafetensorsWriter().Add("x", "U8", [4], 4, s => s.Write([1, 2]));
+        Assert.Throws<InvalidOperationException>(() => tooShort.Write(dir.File("short.safetensors")));
+        Assert.False(File.Exists(dir.File("short.safetensors")));
+        Assert.False(File.Exists(dir.File("short.safetensors.tmp")));
     }
 
     [Fact]

@@ -1,14 +1,11 @@
 // ShardedCheckpoint: Hugging Face sharded safetensors checkpoints. A folder holds model.safetensors, or
 // model-0000i-of-0000n.safetensors shards plus model.safetensors.index.json:
 //   {"metadata": {"total_size": <bytes>}, "weight_map": {"<tensor name>": "<shard file>", …}}
-// Reading opens every shard the index names and checks each tensor is where the index says; writing splits
-// tensors (in the given order) into shards of at most maxShardBytes (a bigger tensor gets a shard of its own).
+// Opening reads the index, maps every shard it names and checks each tensor is where the index says.
+// Writing is SafetensorsWriter.WriteSharded (SharpLM.Models adds ShardedCheckpoint.Write for tensors).
 using System.Text.Json;
-using SharpLM.Tensors;
-using SharpLM.Formats;
-using SharpLM.Formats.Safetensors;
 
-namespace SharpLM.Models.Formats.Safetensors;
+namespace SharpLM.Formats.Safetensors;
 
 /// <summary>A (possibly sharded) safetensors checkpoint folder opened as one set of named tensors.</summary>
 public sealed class ShardedCheckpoint : IDisposable
@@ -97,58 +94,6 @@ public sealed class ShardedCheckpoint : IDisposable
                 _names.Add(p.Name);
             }
         }
-    }
-
-    /// <summary>Writes <paramref name="tensors"/> to <paramref name="folder"/>: one <c>model.safetensors</c> when they fit in
-    /// <paramref name="maxShardBytes"/>, otherwise <c>model-0000i-of-0000n.safetensors</c> shards and the index. Returns the files written.</summary>
-    public static IReadOnlyList<string> Write(string folder, IEnumerable<KeyValuePair<string, Tensor>> tensors, long maxShardBytes = 5L << 30,
-        IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        if (maxShardBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxShardBytes), maxShardBytes, "must be positive");
-        Directory.CreateDirectory(folder);
-        var groups = new List<List<KeyValuePair<string, Tensor>>> { new() };
-        long current = 0, total = 0;
-        foreach (var kv in tensors)
-        {
-            long bytes = kv.Value.Numel * kv.Value.DType.SizeOf();
-            if (groups[^1].Count > 0 && current + bytes > maxShardBytes) { groups.Add([]); current = 0; }
-            groups[^1].Add(kv);
-            current += bytes;
-            total += bytes;
-        }
-        var written = new List<string>();
-        if (groups.Count == 1)
-        {
-            var p = Path.Combine(folder, SingleFileName);
-            SafetensorsWriter.Write(p, groups[0], metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
-            written.Add(p);
-            return written;
-        }
-        var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < groups.Count; i++)
-        {
-            var name = $"model-{i + 1:D5}-of-{groups.Count:D5}.safetensors";
-            var p = Path.Combine(folder, name);
-            SafetensorsWriter.Write(p, groups[i], metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
-            foreach (var (n, _) in groups[i])
-                if (!weightMap.TryAdd(n, name)) throw new ArgumentException($"ShardedCheckpoint.Write: duplicate tensor name '{n}'.");
-            written.Add(p);
-        }
-        var index = Path.Combine(folder, IndexFileName);
-        AtomicFile.Write(index, s =>
-        {
-            using var j = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true });
-            j.WriteStartObject();
-            j.WriteStartObject("metadata");
-            j.WriteNumber("total_size", total);
-            j.WriteEndObject();
-            j.WriteStartObject("weight_map");
-            foreach (var (n, f) in weightMap) j.WriteString(n, f);
-            j.WriteEndObject();
-            j.WriteEndObject();
-        });
-        written.Add(index);
-        return written;
     }
 
     /// <summary>Unmaps every shard.</summary>
