@@ -55,6 +55,8 @@ public class HfConfigFormsTests
     [InlineData(""","head_dim":16""", "head_dim")]
     [InlineData(""","hidden_act":"gelu" """, "hidden_act")]
     [InlineData(""","mlp_bias":true""", "mlp_bias")]
+    [InlineData(""","attention_bias":true""", "attention_bias")]
+    [InlineData(""","rope_scaling":{"factor":8.0,"high_freq_factor":4.0,"low_freq_factor":1.0,"original_max_position_embeddings":8192,"rope_type":"llama3"}""", "'llama3'")]
     [InlineData(""","sliding_window":16""", "sliding_window")]
     [InlineData(""","quantization_config":{"quant_method":"gptq","bits":4}""", "quantization_config")]
     [InlineData(""","logit_scale":0.5""", "logit_scale")]

@@ -97,43 +97,53 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
 
     private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType)
     {
-        KvType = kvType;
-        if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "DecoderEngine: maxSequences must be at least 1.");
-        _w = weights;
-        Config = weights.Config;
-        var c = Config;
-        if (!c.PreNorm) throw new NotSupportedException("DecoderEngine: post-norm decoders are not supported.");
-        ContextLength = Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
-        if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "DecoderEngine: the context length must be at least 1.");
-        int hd = c.HeadDim, kvDim = c.KvHeads * hd;
-        _embed = weights.Embed;                      // the embedding itself is only row-looked-up
-        _head = Packed(weights.Head);
-        _layers = weights.Layers;
-        long bytes = _head.RowBytes * _head.Rows;
-        foreach (var l in _layers)
+        try
         {
-            l.Q = Packed(l.Q); l.K = Packed(l.K); l.V = Packed(l.V); l.O = Packed(l.O);
-            if (l.Gate.Data != null) l.Gate = Packed(l.Gate);
-            l.Up = Packed(l.Up); l.Down = Packed(l.Down);
-            foreach (var w in new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down }) bytes += w.RowBytes * w.Rows;
+            KvType = kvType;
+            if (maxSequences < 1) throw new ArgumentOutOfRangeException(nameof(maxSequences), maxSequences, "DecoderEngine: maxSequences must be at least 1.");
+            _w = weights;
+            Config = weights.Config;
+            var c = Config;
+            if (!c.PreNorm) throw new NotSupportedException("DecoderEngine: post-norm decoders are not supported.");
+            ContextLength = Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
+            if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "DecoderEngine: the context length must be at least 1.");
+            int hd = c.HeadDim, kvDim = c.KvHeads * hd;
+            _embed = weights.Embed;                      // the embedding itself is only row-looked-up
+            _head = Packed(weights.Head);
+            _layers = weights.Layers;
+            long bytes = _head.RowBytes * _head.Rows;
+            foreach (var l in _layers)
+            {
+                l.Q = Packed(l.Q); l.K = Packed(l.K); l.V = Packed(l.V); l.O = Packed(l.O);
+                if (l.Gate.Data != null) l.Gate = Packed(l.Gate);
+                l.Up = Packed(l.Up); l.Down = Packed(l.Down);
+                foreach (var w in new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down }) bytes += w.RowBytes * w.Rows;
+            }
+            WeightBytesPerToken = bytes;
+            MaxSequences = maxSequences;
+            _caches = new SlotKvCache[maxSequences];
+            for (int i = 0; i < maxSequences; i++) _caches[i] = new SlotKvCache(c.Layers, c.KvHeads, ContextLength, hd, kvType);
+            _lengths = new int[maxSequences];
+            (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta, c.RopeScaling);
+            if (c.Positions == PositionKind.Alibi) _alibi = weights.Copy(EngineOps.AlibiSlopes(c.Heads));
+            // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
+            _qDim = c.Dim % 32 == 0 ? new QuantizedActivations(c.Dim, 1) : null;
+            _qFfn = c.FfnDim % 32 == 0 ? new QuantizedActivations(c.FfnDim, 1) : null;
+            int b = MaxBatch;
+            _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.Dim);
+            _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
+            _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
+            _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
+            _rowK = (byte**)AllocBytes(b * sizeof(byte*)); _rowV = (byte**)AllocBytes(b * sizeof(byte*));
+            _rowPos = (int*)AllocBytes(b * sizeof(int)); _rowSlot = (int*)AllocBytes(b * sizeof(int));
         }
-        WeightBytesPerToken = bytes;
-        MaxSequences = maxSequences;
-        _caches = new SlotKvCache[maxSequences];
-        for (int i = 0; i < maxSequences; i++) _caches[i] = new SlotKvCache(c.Layers, c.KvHeads, ContextLength, hd, kvType);
-        _lengths = new int[maxSequences];
-        (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta, c.RopeScaling);
-        if (c.Positions == PositionKind.Alibi) _alibi = weights.Copy(EngineOps.AlibiSlopes(c.Heads));
-        // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
-        _qDim = c.Dim % 32 == 0 ? new QuantizedActivations(c.Dim, 1) : null;
-        _qFfn = c.FfnDim % 32 == 0 ? new QuantizedActivations(c.FfnDim, 1) : null;
-        int b = MaxBatch;
-        _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.Dim);
-        _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
-        _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
-        _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
-        _rowK = (byte**)AllocBytes(b * sizeof(byte*)); _rowV = (byte**)AllocBytes(b * sizeof(byte*));
-        _rowPos = (int*)AllocBytes(b * sizeof(int)); _rowSlot = (int*)AllocBytes(b * sizeof(int));
+        catch
+        {
+            // Nothing half-built stays allocated: the caches made so far and the weights' memory (the caller closes the file).
+            if (_caches is not null) foreach (var cache in _caches) cache?.Dispose();
+            weights.FreeMemory();
+            throw;
+        }
     }
 
     /// <summary>Q8_0/Q4_0 (and K-quant) weights also get the int8 kernels' packed layout (once, at load; about their stored size).</summary>

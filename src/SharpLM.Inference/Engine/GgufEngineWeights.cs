@@ -33,8 +33,8 @@ internal static unsafe class GgufEngineWeights
                 var t = file.TryGetTensor(name) ?? throw new ModelFormatException(file.Path, name, "missing tensor");
                 if (t.Shape.Length != 2 || t.Shape[0] != rows || t.Shape[1] != cols)
                     throw new ModelFormatException(file.Path, name, $"expected shape [{rows}, {cols}], found [{string.Join(", ", t.Shape)}]");
-                if (!WeightMatrix.IsSupported(t.Type))
-                    throw new ModelFormatException(file.Path, name, $"weight type {t.Type} is not supported by DecoderEngine (supported: {WeightMatrix.SupportedList})");
+                if (!WeightMatrix.IsSupported(t.Type)) // the engine's limit, not a bad file: ModelOpener then runs the dequantised model
+                    throw new NotSupportedException($"{file.Path}: {name}: weight type {t.Type} is not supported by DecoderEngine (supported: {WeightMatrix.SupportedList})");
                 return WeightMatrix.From(t);
             }
             float* Vector(string name, long n)

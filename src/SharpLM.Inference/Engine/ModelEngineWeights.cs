@@ -18,7 +18,7 @@ internal static unsafe class ModelEngineWeights
         if (c.Positions == PositionKind.Sinusoidal) throw new NotSupportedException("engine: sinusoidal positions are not supported; use DecoderModelLm.");
         var n = DecoderNames.For(c.Family);
         var state = model.NamedParameters().ToDictionary(p => p.Name, p => p.Param);
-        var w = new EngineWeights(c, "in-memory " + c.Family + " model", ropePairs: false, owner: null);
+        var w = new EngineWeights(c, "in-memory " + c.Family + " model", ropePairs: c.RopeLayout == SharpLM.Tensors.RopeLayout.Pairs, owner: null);
         try
         {
             bool ln = c.Norm == NormKind.LayerNorm;

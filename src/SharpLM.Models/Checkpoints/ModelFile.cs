@@ -105,17 +105,21 @@ public static class ModelFile
         var config = HfConfig.Load(dir);
         using var ck = ShardedCheckpoint.Open(dir);
         var model = new DecoderModel(config);
-        using var scope = TensorScope.Begin();
-        var state = new Dictionary<string, Tensor>();
-        foreach (var name in ck.Names)
+        try
         {
-            var t = ck[name].ToTensor();
-            state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
+            using var scope = TensorScope.Begin();
+            var state = new Dictionary<string, Tensor>();
+            foreach (var name in ck.Names)
+            {
+                var t = ck[name].ToTensor();
+                state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
+            }
+            var json = ConfigJson.Load(dir);
+            DecoderFamilies.ForHfArchitecture(HfConfig.Architecture(json))?.PrepareHfWeights?.Invoke(json, state);
+            model.LoadStateDict(state);
+            return model;
         }
-        var json = ConfigJson.Load(dir);
-        DecoderFamilies.ForHfArchitecture(HfConfig.Architecture(json))?.PrepareHfWeights?.Invoke(json, state);
-        model.LoadStateDict(state);
-        return model;
+        catch { model.Dispose(); throw; }
     }
 
     private static DecoderModel LoadGguf(string path) => GgufModelFile.Load(path);

@@ -28,6 +28,7 @@ public static class BaichuanGguf
 
     private static void Write(DecoderConfig c, GgufWriter w)
     {
+        BaichuanHfConfig.RequireExpressible(c);
         LlamaGguf.Write(c, w, "baichuan");
         w.Add("baichuan." + AlibiKey, GgufValue.Float32(c.Positions == PositionKind.Alibi ? 8f : 0f));
     }

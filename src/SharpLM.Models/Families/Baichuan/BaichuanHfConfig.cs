@@ -3,6 +3,7 @@
 // model_max_length and no max_position_embeddings.
 using System.Text.Json.Nodes;
 using SharpLM.Models.Families.Hf;
+using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;
 
 namespace SharpLM.Models.Families.Baichuan;
@@ -28,8 +29,12 @@ public static class BaichuanHfConfig
         }).Validate();
     }
 
+    public static void RequireExpressible(DecoderConfig c) =>
+        FamilyExpressibility.Require(c, "Baichuan", NormKind.RmsNorm, true, [PositionKind.Rotary, PositionKind.Alibi], [MlpKind.SwiGlu], false, false);
+
     public static JsonObject ToHf(DecoderConfig c)
     {
+        RequireExpressible(c);
         var j = new JsonObject
         {
             ["architectures"] = new JsonArray("BaichuanForCausalLM"), ["model_type"] = "baichuan",

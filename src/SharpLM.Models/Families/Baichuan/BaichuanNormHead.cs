@@ -1,7 +1,7 @@
 // BaichuanNormHead: Baichuan 2 replaces the LM head by a "NormHead" — logits are taken against the
 // L2-normalised rows of lm_head.weight (F.normalize, eps 1e-12), which its remote code normalises once on the
-// first inference call. Baichuan 2 configs carry z_loss_weight (Baichuan 1's do not), and its vocabulary is
-// 125,696 tokens. Such checkpoints get their head rows normalised at load, so the plain linear head of
+// first inference call. Baichuan 2 configs carry z_loss_weight (Baichuan 1's do not; SharpLM never writes it,
+// so a re-saved model is not normalised twice). Such checkpoints get their head rows normalised at load, so the plain linear head of
 // DecoderModel and the engine computes Baichuan 2's logits (a model saved again stores the normalised rows and
 // reads back as Baichuan 1 with the same numbers). Fine-tuning then trains the plain head.
 using System.Text.Json;
@@ -12,9 +12,7 @@ namespace SharpLM.Models.Families.Baichuan;
 public static class BaichuanNormHead
 {
     /// <summary>Whether the config is Baichuan 2's (NormHead).</summary>
-    public static bool Applies(JsonElement config) =>
-        config.TryGetProperty("z_loss_weight", out _)
-        || config.TryGetProperty("vocab_size", out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() == 125696;
+    public static bool Applies(JsonElement config) => config.TryGetProperty("z_loss_weight", out _);
 
     public static void Prepare(JsonElement config, Dictionary<string, Tensor> state)
     {

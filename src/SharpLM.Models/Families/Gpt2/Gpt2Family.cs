@@ -26,5 +26,6 @@ public static class Gpt2Family
 
     public static readonly DecoderFamily Family = new("gpt2", ModelFamily.Gpt2, ["GPT2LMHeadModel", "gpt2"],
         Gpt2HfConfig.FromHf, Gpt2HfConfig.ToHf, c => c.Family == ModelFamily.Gpt2, Gpt2Gguf.Layout, Names,
-        new Dictionary<string, DecoderConfig> { ["gpt2"] = Gpt2Small, ["tiny-gpt2"] = TinyGpt2 });
+        new Dictionary<string, DecoderConfig> { ["gpt2"] = Gpt2Small, ["tiny-gpt2"] = TinyGpt2 },
+        Gpt2HubWeights.Prepare);
 }

@@ -27,6 +27,7 @@ public static class Gpt2Gguf
 
     private static void Write(DecoderConfig c, GgufWriter w)
     {
+        Gpt2HfConfig.RequireExpressible(c);
         if (c.Mlp != MlpKind.GeluTanh)
             throw new NotSupportedException($"GGUF gpt2: llama.cpp's GPT-2 uses GELU with the tanh approximation; this model's MLP is {c.Mlp}.");
         w.Add("gpt2.context_length", GgufValue.UInt32((uint)c.MaxPositions))

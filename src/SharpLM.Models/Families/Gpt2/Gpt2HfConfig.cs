@@ -3,6 +3,7 @@
 // layer index) are refused; dropout probabilities and the sequence-summary head settings do not touch the LM.
 using System.Text.Json.Nodes;
 using SharpLM.Models.Families.Hf;
+using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;
 
 namespace SharpLM.Models.Families.Gpt2;
@@ -25,7 +26,8 @@ public static class Gpt2HfConfig
         // Dropout only acts in training; the summary_* keys configure GPT2DoubleHeadsModel's classifier head;
         // reorder_and_upcast_attn only changes the precision PyTorch computes attention in.
         r.Accept("resid_pdrop", "embd_pdrop", "attn_pdrop", "summary_type", "summary_use_proj", "summary_activation",
-            "summary_proj_to_labels", "summary_first_dropout", "reorder_and_upcast_attn");
+            "summary_proj_to_labels", "summary_first_dropout", "reorder_and_upcast_attn",
+            "n_special", "predict_special_tokens"); // left over from OpenAI GPT's config (gpt2-medium/large carry them); unused by GPT-2
         return (Gpt2Family.Gpt2Small with
         {
             VocabSize = r.Int("vocab_size"), Dim = dim, Layers = r.Int("n_layer"), Heads = heads, KvHeads = heads,
@@ -34,12 +36,17 @@ public static class Gpt2HfConfig
         }).Validate();
     }
 
-    public static JsonObject ToHf(DecoderConfig c) => new()
+    public static void RequireExpressible(DecoderConfig c) =>
+        FamilyExpressibility.Require(c, "GPT-2", NormKind.LayerNorm, true, [PositionKind.Learned], [MlpKind.GeluTanh, MlpKind.Gelu, MlpKind.Relu], true, true);
+
+    public static JsonObject ToHf(DecoderConfig c) => RequireExpressibleThen(c, new()
     {
         ["architectures"] = new JsonArray("GPT2LMHeadModel"), ["model_type"] = "gpt2",
         ["vocab_size"] = c.VocabSize, ["n_embd"] = c.Dim, ["n_layer"] = c.Layers, ["n_head"] = c.Heads,
         ["n_inner"] = c.FfnDim, ["n_positions"] = c.MaxPositions, ["layer_norm_epsilon"] = c.NormEps,
         ["activation_function"] = c.Mlp switch { MlpKind.GeluTanh => "gelu_new", MlpKind.Gelu => "gelu", _ => "relu" },
         ["tie_word_embeddings"] = c.TiedEmbeddings,
-    };
+    });
+
+    private static JsonObject RequireExpressibleThen(DecoderConfig c, JsonObject j) { RequireExpressible(c); return j; }
 }

@@ -31,6 +31,10 @@ public static class HfRope
             if (obj.ValueKind != JsonValueKind.Object) throw new FormatException($"{r.Source}: {where} should be an object, found {obj.ValueKind}.");
             string? type = null;
             float? innerTheta = null, innerFactor = null;
+            // The rule first: an unsupported rope type is the error to report, not one of its own parameters.
+            foreach (var name in new[] { "rope_type", "type" })
+                if (obj.TryGetProperty(name, out var tv) && tv.ValueKind == JsonValueKind.String && tv.GetString() is not ("default" or "linear") and { } other)
+                    throw r.Unsupported($"{where} type", $"'{other}'", "'default' or 'linear'");
             foreach (var p in obj.EnumerateObject())
             {
                 if (p.Value.ValueKind == JsonValueKind.Object)

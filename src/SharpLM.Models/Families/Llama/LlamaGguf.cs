@@ -30,6 +30,7 @@ public static class LlamaGguf
     /// <summary>Writes the shared RMSNorm + RoPE hyper-parameters under "{arch}.".</summary>
     public static void Write(DecoderConfig c, GgufWriter w, string arch)
     {
+        if (arch != "baichuan") LlamaHfConfig.RequireExpressible(c, c.QkvBias);
         string K(string s) => arch + "." + s;
         w.Add(K("context_length"), GgufValue.UInt32((uint)c.MaxPositions))
          .Add(K("embedding_length"), GgufValue.UInt32((uint)c.Dim))

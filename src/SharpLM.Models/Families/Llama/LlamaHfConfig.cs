@@ -4,6 +4,7 @@
 // an active sliding window, RoPE rules other than default/linear).
 using System.Text.Json.Nodes;
 using SharpLM.Models.Families.Hf;
+using SharpLM.Models.Modules;
 using SharpLM.Models.Transformer;
 
 namespace SharpLM.Models.Families.Llama;
@@ -20,6 +21,8 @@ public static class LlamaHfConfig
         if (r.Bool("mlp_bias", false)) throw r.Unsupported("mlp_bias", "true", "false");
         if (r.IntOrNull("head_dim") is int hd && hd * heads != dim)
             throw r.Unsupported("head_dim", hd.ToString(), $"hidden_size/num_attention_heads = {dim / heads}");
+        // transformers' attention_bias puts biases on q, k, v and o_proj; SharpLM's LLaMA layout has no o_proj bias.
+        if (r.Bool("attention_bias", false)) throw r.Unsupported("attention_bias", "true", "false (q/k/v/o biases in the LLaMA layout are not supported)");
         int maxPositions = r.Int("max_position_embeddings", 2048);
         HfSlidingWindow.Check(r, maxPositions, enabledByDefault: !qkvBias);
         r.Accept("pretraining_tp", "attention_dropout"); // pretraining_tp splits the same matmul into slices
@@ -30,13 +33,18 @@ public static class LlamaHfConfig
             KvHeads = r.Int("num_key_value_heads", heads), FfnDim = r.Int("intermediate_size"),
             MaxPositions = maxPositions, NormEps = r.Float("rms_norm_eps", 1e-6f),
             RopeTheta = rope.Theta, RopeScaling = rope.LinearFactor,
-            QkvBias = qkvBias | r.Bool("attention_bias", false), ProjBias = false,
+            QkvBias = qkvBias, ProjBias = false,
             TiedEmbeddings = r.Bool("tie_word_embeddings", false),
         }).Validate();
     }
 
+    /// <summary>Throws unless the LLaMA (or, with <paramref name="qkvBias"/>, Qwen2) format can store <paramref name="c"/>.</summary>
+    public static void RequireExpressible(DecoderConfig c, bool qkvBias) =>
+        FamilyExpressibility.Require(c, qkvBias ? "Qwen2" : "LLaMA", NormKind.RmsNorm, true, [PositionKind.Rotary], [MlpKind.SwiGlu], qkvBias, false);
+
     public static JsonObject ToHf(DecoderConfig c, string architecture, string modelType)
     {
+        RequireExpressible(c, c.QkvBias);
         var j = new JsonObject
         {
             ["architectures"] = new JsonArray(architecture), ["model_type"] = modelType,
