@@ -83,4 +83,16 @@ public class InMemoryEngineOracleTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void PerplexityFromOneAllPositionsPassEqualsTheTokenByTokenReference()
+    {
+        using var model = ModelFile.Load(Dir("llama_gqa"));
+        int[] seq = [3, 17, 42, 5, 9, 63, 0, 28, 11, 50, 7, 33, 21, 2, 60, 14];
+        using var engine = DecoderEngine.FromModel(model);
+        using var reference = new DecoderModelLm(model);
+        var (fast, _) = Perplexity.Evaluate(engine, seq);             // ForwardAllPositions
+        var (slow, _) = Perplexity.Evaluate(reference, seq);          // one token at a time, autograd model
+        Assert.True(Math.Abs(fast - slow) <= 1e-5 * Math.Abs(slow), $"mean NLL {fast} vs {slow}");
+    }
 }
