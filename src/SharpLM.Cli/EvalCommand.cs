@@ -3,6 +3,7 @@
 // results.json + report.html. Task files are validated before the model is opened (ModelOpener: the f32
 // DecoderModel scores, the model's tokenizer is required).
 using System.CommandLine;
+using SharpLM.Inference.Engine;
 using SharpLM.Eval.Harness;
 using SharpLM.Eval.Reports;
 using SharpLM.Inference.Loading;
@@ -23,9 +24,11 @@ internal static class EvalCommand
             try
             {
                 var specs = r.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TaskSpec.Load).ToList();
-                using var opened = ModelOpener.Open(r.GetValue(model)!, new ModelOpenOptions { Executor = false, DecoderModel = true, Tokenizer = TokenizerUse.Required });
+                using var opened = ModelOpener.Open(r.GetValue(model)!, new ModelOpenOptions { Tokenizer = TokenizerUse.Required });
                 var tok = opened.Tokenizer!;
-                var evalModel = new DecoderEvalModel(opened.Model);
+                // Scored as it runs: on the engine (all-positions logits) wherever the model opens there.
+                IEvalModel evalModel = opened.Lm is DecoderEngine engine ? new EngineEvalModel(engine)
+                    : new DecoderEvalModel(((DecoderModelLm)opened.Lm).Model);
                 var results = new List<TaskResult>();
                 foreach (var spec in specs)
                 {
