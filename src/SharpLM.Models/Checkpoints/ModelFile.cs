@@ -63,7 +63,7 @@ public static class ModelFile
     public static Module LoadModule(string path)
     {
         path = ModelPath.Resolve(path);
-        if (Detect(path) == ModelFileFormat.HfDirectory && IsBert(path))
+        if (Detect(path) == ModelFileFormat.HfDirectory && IsBert(ConfigJson.Load(path)))
         {
             using var _ = TensorScope.Outside();
             return LoadBert(path);
@@ -71,8 +71,22 @@ public static class ModelFile
         return Load(path);
     }
 
-    private static bool IsBert(string dir) =>
-        Families.Bert.BertHfConfig.Architectures.Contains(HfConfig.Architecture(ConfigJson.Load(dir)), StringComparer.OrdinalIgnoreCase);
+    private static bool IsBert(JsonElement config) =>
+        Families.Bert.BertHfConfig.Architectures.Contains(HfConfig.Architecture(config), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every tensor of a HF folder's checkpoint as f32 (in the caller's tensor scope), except those <paramref name="skip"/> names.</summary>
+    private static Dictionary<string, Tensor> ReadF32State(string dir, Func<string, bool>? skip = null)
+    {
+        using var ck = ShardedCheckpoint.Open(dir);
+        var state = new Dictionary<string, Tensor>();
+        foreach (var name in ck.Names)
+        {
+            if (skip?.Invoke(name) == true) continue;
+            var t = ck[name].ToTensor();
+            state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
+        }
+        return state;
+    }
 
     private static BertForMaskedLM LoadBert(string dir)
     {
@@ -80,19 +94,11 @@ public static class ModelFile
         var model = new BertForMaskedLM(Families.Bert.BertHfConfig.Map(ConfigJson.Load(file), file));
         try
         {
-            using var ck = ShardedCheckpoint.Open(dir);
             using var scope = TensorScope.Begin();
-            var state = new Dictionary<string, Tensor>();
-            foreach (var name in ck.Names)
-            {
-                // Not part of the MLM forward: the position-id buffer, the pooler, the next-sentence head, and the
-                // decoder weight that transformers ties to the word embeddings (saved as a copy by some versions).
-                if (name is "bert.embeddings.position_ids" or "cls.predictions.decoder.weight" or "cls.predictions.decoder.bias"
-                    || name.StartsWith("bert.pooler.", StringComparison.Ordinal) || name.StartsWith("cls.seq_relationship.", StringComparison.Ordinal)) continue;
-                var t = ck[name].ToTensor();
-                state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
-            }
-            model.LoadStateDict(state);
+            // Not part of the MLM forward: the position-id buffer, the pooler, the next-sentence head, and the
+            // decoder weight that transformers ties to the word embeddings (saved as a copy by some versions).
+            model.LoadStateDict(ReadF32State(dir, name => name is "bert.embeddings.position_ids" or "cls.predictions.decoder.weight" or "cls.predictions.decoder.bias"
+                || name.StartsWith("bert.pooler.", StringComparison.Ordinal) || name.StartsWith("cls.seq_relationship.", StringComparison.Ordinal)));
             return model;
         }
         catch { model.Dispose(); throw; }
@@ -100,21 +106,15 @@ public static class ModelFile
 
     private static DecoderModel LoadHf(string dir)
     {
-        if (IsBert(dir))
-            throw new ModelFormatException(Path.Combine(dir, "config.json"), "architectures", "a decoder (this is a BERT encoder: open it with ModelFile.LoadModule)");
-        var config = HfConfig.Load(dir);
-        using var ck = ShardedCheckpoint.Open(dir);
-        var model = new DecoderModel(config);
+        var file = Path.Combine(dir, "config.json");
+        var json = ConfigJson.Load(file);                      // read once: mapping, BERT check and weight hooks share it
+        if (IsBert(json))
+            throw new ModelFormatException(file, "architectures", "a decoder (this is a BERT encoder: open it with ModelFile.LoadModule)");
+        var model = new DecoderModel(HfConfig.Map(json, file));
         try
         {
             using var scope = TensorScope.Begin();
-            var state = new Dictionary<string, Tensor>();
-            foreach (var name in ck.Names)
-            {
-                var t = ck[name].ToTensor();
-                state[name] = t.DType == DType.F32 ? t : t.To(DType.F32);
-            }
-            var json = ConfigJson.Load(dir);
+            var state = ReadF32State(dir);
             DecoderFamilies.ForHfArchitecture(HfConfig.Architecture(json))?.PrepareHfWeights?.Invoke(json, state);
             model.LoadStateDict(state);
             return model;
