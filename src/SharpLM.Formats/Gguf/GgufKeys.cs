@@ -23,11 +23,6 @@ public static class GgufKeys
     public const string LlamaRopeFreqBase = "llama.rope.freq_base";
     public const string LlamaRopeDimensionCount = "llama.rope.dimension_count";
     public const string LlamaVocabSize = "llama.vocab_size";
-    public const string LlamaRopeScalingType = "llama.rope.scaling.type";
-    public const string LlamaRopeScalingFactor = "llama.rope.scaling.factor";
-    /// <summary>The older single key for linear scaling (llama.cpp still reads it).</summary>
-    public const string LlamaRopeScaleLinear = "llama.rope.scale_linear";
-    public const string LlamaExpertCount = "llama.expert_count";
 
     /// <summary>"{arch}.{suffix}", e.g. Arch("gpt2", ContextLengthSuffix) = "gpt2.context_length".</summary>
     public static string Arch(string arch, string suffix) => arch + "." + suffix;
@@ -40,6 +35,20 @@ public static class GgufKeys
     public const string LayerNormEpsilonSuffix = "attention.layer_norm_epsilon";
     public const string RmsEpsilonSuffix = "attention.layer_norm_rms_epsilon";
     public const string RopeFreqBaseSuffix = "rope.freq_base";
+    public const string RopeDimensionCountSuffix = "rope.dimension_count";
+    public const string RopeScalingTypeSuffix = "rope.scaling.type";
+    public const string RopeScalingFactorSuffix = "rope.scaling.factor";
+    /// <summary>The older single key for linear scaling (llama.cpp still reads it).</summary>
+    public const string RopeScaleLinearSuffix = "rope.scale_linear";
+    public const string RopeScalingOriginalContextSuffix = "rope.scaling.original_context_length";
+    public const string RopeScalingFinetunedSuffix = "rope.scaling.finetuned";
+    public const string KeyLengthSuffix = "attention.key_length";
+    public const string ValueLengthSuffix = "attention.value_length";
+    public const string SlidingWindowSuffix = "attention.sliding_window";
+    public const string MaxAlibiBiasSuffix = "attention.max_alibi_bias";
+    public const string ExpertCountSuffix = "expert_count";
+    public const string ExpertUsedCountSuffix = "expert_used_count";
+    public const string VocabSizeSuffix = "vocab_size";
 
     // tokenizer.ggml.*
     public const string TokenizerModel = "tokenizer.ggml.model";

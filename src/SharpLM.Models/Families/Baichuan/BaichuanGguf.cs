@@ -13,16 +13,15 @@ namespace SharpLM.Models.Families.Baichuan;
 
 public static class BaichuanGguf
 {
-    private const string AlibiKey = "attention.max_alibi_bias";
-
     public static readonly GgufLayout Layout = new("baichuan", GgufTensorNames.Llama, PermuteQk: true, SplitFusedQkv: true, Read, Write);
 
     private static DecoderConfig Read(GgufConfigReader r)
     {
         var c = LlamaGguf.ReadRmsRope(r, BaichuanFamily.Baichuan7B);
-        bool alibi = r.Raw(AlibiKey) is { } v ? v.AsDouble() > 0 : c.Layers == 40;
-        if (r.Raw(AlibiKey) is { } b && b.AsDouble() is not (0 or 8))
-            throw SharpLM.Formats.ModelFormatException.Expected(r.File.Path, r.Key(AlibiKey), "0 (RoPE) or 8 (ALiBi as Baichuan-13B)", b.AsDouble());
+        double? bias = r.Raw(GgufKeys.MaxAlibiBiasSuffix)?.AsDouble();
+        if (bias is not (null or 0 or 8))
+            throw SharpLM.Formats.ModelFormatException.Expected(r.File.Path, r.Key(GgufKeys.MaxAlibiBiasSuffix), "0 (RoPE) or 8 (ALiBi as Baichuan-13B)", bias);
+        bool alibi = bias is double value ? value > 0 : c.Layers == 40;   // no key: llama.cpp's rule
         return c with { Positions = alibi ? PositionKind.Alibi : PositionKind.Rotary };
     }
 
@@ -30,6 +29,6 @@ public static class BaichuanGguf
     {
         BaichuanHfConfig.RequireExpressible(c);
         LlamaGguf.Write(c, w, "baichuan");
-        w.Add("baichuan." + AlibiKey, GgufValue.Float32(c.Positions == PositionKind.Alibi ? 8f : 0f));
+        w.Add(GgufKeys.Arch("baichuan", GgufKeys.MaxAlibiBiasSuffix), GgufValue.Float32(c.Positions == PositionKind.Alibi ? 8f : 0f));
     }
 }

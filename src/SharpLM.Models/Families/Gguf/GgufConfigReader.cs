@@ -17,7 +17,7 @@ public sealed class GgufConfigReader(GgufFile file, string arch)
     public string Arch => arch;
 
     /// <summary>"{arch}.{suffix}".</summary>
-    public string Key(string suffix) => arch + "." + suffix;
+    public string Key(string suffix) => GgufKeys.Arch(arch, suffix);
 
     public GgufValue? Raw(string suffix)
     {
@@ -38,31 +38,31 @@ public sealed class GgufConfigReader(GgufFile file, string arch)
     public void CheckCommon(int dim, int heads)
     {
         int hd = dim / heads;
-        foreach (var k in new[] { "attention.key_length", "attention.value_length", "rope.dimension_count" })
+        foreach (var k in new[] { GgufKeys.KeyLengthSuffix, GgufKeys.ValueLengthSuffix, GgufKeys.RopeDimensionCountSuffix })
             if (Raw(k) is { } v && v.AsInt64() != hd)
                 throw ModelFormatException.Expected(file.Path, Key(k), $"the head dimension {hd} (embedding_length / head_count)", v.AsInt64());
-        if (Raw("expert_count") is { } ec && ec.AsInt64() > 0)
-            throw ModelFormatException.Expected(file.Path, Key("expert_count"), "0 (mixture-of-experts models are not supported)", ec.AsInt64());
-        Accept("expert_used_count", "vocab_size");
-        if (Raw("attention.sliding_window") is { } sw && sw.AsInt64() > 0 && sw.AsInt64() < Int("context_length"))
-            throw ModelFormatException.Expected(file.Path, Key("attention.sliding_window"), "0 or at least the context length (sliding-window attention is not supported)", sw.AsInt64());
+        if (Raw(GgufKeys.ExpertCountSuffix) is { } ec && ec.AsInt64() > 0)
+            throw ModelFormatException.Expected(file.Path, Key(GgufKeys.ExpertCountSuffix), "0 (mixture-of-experts models are not supported)", ec.AsInt64());
+        Accept(GgufKeys.ExpertUsedCountSuffix, GgufKeys.VocabSizeSuffix);
+        if (Raw(GgufKeys.SlidingWindowSuffix) is { } sw && sw.AsInt64() > 0 && sw.AsInt64() < Int(GgufKeys.ContextLengthSuffix))
+            throw ModelFormatException.Expected(file.Path, Key(GgufKeys.SlidingWindowSuffix), "0 or at least the context length (sliding-window attention is not supported)", sw.AsInt64());
     }
 
     /// <summary>The linear RoPE factor: rope.scaling.type none/linear with rope.scaling.factor, or the older rope.scale_linear.</summary>
     public float RopeLinearFactor()
     {
-        string type = String("rope.scaling.type") ?? "";
-        float factor = Raw("rope.scaling.factor") is not null ? Float("rope.scaling.factor", 1f) : Float("rope.scale_linear", 1f);
-        Accept("rope.scale_linear", "rope.scaling.original_context_length", "rope.scaling.finetuned");
+        string type = String(GgufKeys.RopeScalingTypeSuffix) ?? "";
+        float factor = Raw(GgufKeys.RopeScalingFactorSuffix) is not null ? Float(GgufKeys.RopeScalingFactorSuffix, 1f) : Float(GgufKeys.RopeScaleLinearSuffix, 1f);
+        Accept(GgufKeys.RopeScaleLinearSuffix, GgufKeys.RopeScalingOriginalContextSuffix, GgufKeys.RopeScalingFinetunedSuffix);
         switch (type)
         {
             case "none": return 1f;
             case "linear" or "":
                 if (factor == 0f) return 1f; // llama.cpp writes 0 for "unset"
-                if (!(factor > 0) || !float.IsFinite(factor)) throw ModelFormatException.Expected(file.Path, Key("rope.scaling.factor"), "a positive number", factor);
+                if (!(factor > 0) || !float.IsFinite(factor)) throw ModelFormatException.Expected(file.Path, Key(GgufKeys.RopeScalingFactorSuffix), "a positive number", factor);
                 return factor;
             default:
-                throw ModelFormatException.Expected(file.Path, Key("rope.scaling.type"), "'none' or 'linear' (other RoPE scaling rules are not supported)", type);
+                throw ModelFormatException.Expected(file.Path, Key(GgufKeys.RopeScalingTypeSuffix), "'none' or 'linear' (other RoPE scaling rules are not supported)", type);
         }
     }
 

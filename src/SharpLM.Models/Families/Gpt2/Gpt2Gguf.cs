@@ -14,14 +14,14 @@ public static class Gpt2Gguf
 
     private static DecoderConfig Read(GgufConfigReader r)
     {
-        int dim = r.Int("embedding_length"), heads = r.Int("attention.head_count");
+        int dim = r.Int(GgufKeys.EmbeddingLengthSuffix), heads = r.Int(GgufKeys.HeadCountSuffix);
         r.CheckCommon(dim, heads);
-        if (r.Raw("attention.head_count_kv") is { } kv && kv.AsInt64() != heads)
-            throw SharpLM.Formats.ModelFormatException.Expected(r.File.Path, r.Key("attention.head_count_kv"), $"{heads} (GPT-2 has no grouped-query attention)", kv.AsInt64());
+        if (r.Raw(GgufKeys.HeadCountKvSuffix) is { } kv && kv.AsInt64() != heads)
+            throw SharpLM.Formats.ModelFormatException.Expected(r.File.Path, r.Key(GgufKeys.HeadCountKvSuffix), $"{heads} (GPT-2 has no grouped-query attention)", kv.AsInt64());
         return Gpt2Family.Gpt2Small with
         {
-            Dim = dim, Layers = r.Int("block_count"), Heads = heads, KvHeads = heads, FfnDim = r.Int("feed_forward_length"),
-            MaxPositions = r.Int("context_length"), NormEps = r.Float("attention.layer_norm_epsilon", 1e-5f),
+            Dim = dim, Layers = r.Int(GgufKeys.BlockCountSuffix), Heads = heads, KvHeads = heads, FfnDim = r.Int(GgufKeys.FeedForwardLengthSuffix),
+            MaxPositions = r.Int(GgufKeys.ContextLengthSuffix), NormEps = r.Float(GgufKeys.LayerNormEpsilonSuffix, 1e-5f),
         };
     }
 
@@ -30,11 +30,11 @@ public static class Gpt2Gguf
         Gpt2HfConfig.RequireExpressible(c);
         if (c.Mlp != MlpKind.GeluTanh)
             throw new NotSupportedException($"GGUF gpt2: llama.cpp's GPT-2 uses GELU with the tanh approximation; this model's MLP is {c.Mlp}.");
-        w.Add("gpt2.context_length", GgufValue.UInt32((uint)c.MaxPositions))
-         .Add("gpt2.embedding_length", GgufValue.UInt32((uint)c.Dim))
-         .Add("gpt2.block_count", GgufValue.UInt32((uint)c.Layers))
-         .Add("gpt2.feed_forward_length", GgufValue.UInt32((uint)c.FfnDim))
-         .Add("gpt2.attention.head_count", GgufValue.UInt32((uint)c.Heads))
-         .Add("gpt2.attention.layer_norm_epsilon", GgufValue.Float32(c.NormEps));
+        w.Add(GgufKeys.Arch("gpt2", GgufKeys.ContextLengthSuffix), GgufValue.UInt32((uint)c.MaxPositions))
+         .Add(GgufKeys.Arch("gpt2", GgufKeys.EmbeddingLengthSuffix), GgufValue.UInt32((uint)c.Dim))
+         .Add(GgufKeys.Arch("gpt2", GgufKeys.BlockCountSuffix), GgufValue.UInt32((uint)c.Layers))
+         .Add(GgufKeys.Arch("gpt2", GgufKeys.FeedForwardLengthSuffix), GgufValue.UInt32((uint)c.FfnDim))
+         .Add(GgufKeys.Arch("gpt2", GgufKeys.HeadCountSuffix), GgufValue.UInt32((uint)c.Heads))
+         .Add(GgufKeys.Arch("gpt2", GgufKeys.LayerNormEpsilonSuffix), GgufValue.Float32(c.NormEps));
     }
 }

@@ -9,39 +9,39 @@ namespace SharpLM.Models.Families.Llama;
 
 public static class LlamaGguf
 {
-    public static readonly GgufLayout Layout = new("llama", GgufTensorNames.Llama, PermuteQk: true, SplitFusedQkv: false, Read, (c, w) => Write(c, w, "llama"));
+    public static readonly GgufLayout Layout = new("llama", GgufTensorNames.Llama, PermuteQk: true, SplitFusedQkv: false, Read,
+        (c, w) => { LlamaHfConfig.RequireExpressible(c, qkvBias: false); Write(c, w, "llama"); });
 
     private static DecoderConfig Read(GgufConfigReader r) => ReadRmsRope(r, LlamaFamily.Llama2_7B);
 
     /// <summary>The RMSNorm + RoPE hyper-parameters LLaMA, Qwen2 and Baichuan share under their own prefix.</summary>
     public static DecoderConfig ReadRmsRope(GgufConfigReader r, DecoderConfig preset)
     {
-        int dim = r.Int("embedding_length"), heads = r.Int("attention.head_count");
+        int dim = r.Int(GgufKeys.EmbeddingLengthSuffix), heads = r.Int(GgufKeys.HeadCountSuffix);
         r.CheckCommon(dim, heads);
         return preset with
         {
-            Dim = dim, Layers = r.Int("block_count"), Heads = heads, KvHeads = r.Int("attention.head_count_kv", heads),
-            FfnDim = r.Int("feed_forward_length"), MaxPositions = r.Int("context_length"),
-            NormEps = r.Float("attention.layer_norm_rms_epsilon", 1e-5f),
-            RopeTheta = r.Float("rope.freq_base", 10000f), RopeScaling = r.RopeLinearFactor(),
+            Dim = dim, Layers = r.Int(GgufKeys.BlockCountSuffix), Heads = heads, KvHeads = r.Int(GgufKeys.HeadCountKvSuffix, heads),
+            FfnDim = r.Int(GgufKeys.FeedForwardLengthSuffix), MaxPositions = r.Int(GgufKeys.ContextLengthSuffix),
+            NormEps = r.Float(GgufKeys.RmsEpsilonSuffix, 1e-5f),
+            RopeTheta = r.Float(GgufKeys.RopeFreqBaseSuffix, 10000f), RopeScaling = r.RopeLinearFactor(),
         };
     }
 
-    /// <summary>Writes the shared RMSNorm + RoPE hyper-parameters under "{arch}.".</summary>
+    /// <summary>Writes the shared RMSNorm + RoPE hyper-parameters under "{arch}." (the caller checks its family can store the config).</summary>
     public static void Write(DecoderConfig c, GgufWriter w, string arch)
     {
-        if (arch != "baichuan") LlamaHfConfig.RequireExpressible(c, c.QkvBias);
-        string K(string s) => arch + "." + s;
-        w.Add(K("context_length"), GgufValue.UInt32((uint)c.MaxPositions))
-         .Add(K("embedding_length"), GgufValue.UInt32((uint)c.Dim))
-         .Add(K("block_count"), GgufValue.UInt32((uint)c.Layers))
-         .Add(K("feed_forward_length"), GgufValue.UInt32((uint)c.FfnDim))
-         .Add(K("rope.dimension_count"), GgufValue.UInt32((uint)c.HeadDim))
-         .Add(K("attention.head_count"), GgufValue.UInt32((uint)c.Heads))
-         .Add(K("attention.head_count_kv"), GgufValue.UInt32((uint)c.KvHeads))
-         .Add(K("attention.layer_norm_rms_epsilon"), GgufValue.Float32(c.NormEps))
-         .Add(K("rope.freq_base"), GgufValue.Float32(c.RopeTheta));
+        string K(string s) => GgufKeys.Arch(arch, s);
+        w.Add(K(GgufKeys.ContextLengthSuffix), GgufValue.UInt32((uint)c.MaxPositions))
+         .Add(K(GgufKeys.EmbeddingLengthSuffix), GgufValue.UInt32((uint)c.Dim))
+         .Add(K(GgufKeys.BlockCountSuffix), GgufValue.UInt32((uint)c.Layers))
+         .Add(K(GgufKeys.FeedForwardLengthSuffix), GgufValue.UInt32((uint)c.FfnDim))
+         .Add(K(GgufKeys.RopeDimensionCountSuffix), GgufValue.UInt32((uint)c.HeadDim))
+         .Add(K(GgufKeys.HeadCountSuffix), GgufValue.UInt32((uint)c.Heads))
+         .Add(K(GgufKeys.HeadCountKvSuffix), GgufValue.UInt32((uint)c.KvHeads))
+         .Add(K(GgufKeys.RmsEpsilonSuffix), GgufValue.Float32(c.NormEps))
+         .Add(K(GgufKeys.RopeFreqBaseSuffix), GgufValue.Float32(c.RopeTheta));
         if (c.RopeScaling != 1f)
-            w.Add(K("rope.scaling.type"), GgufValue.String("linear")).Add(K("rope.scaling.factor"), GgufValue.Float32(c.RopeScaling));
+            w.Add(K(GgufKeys.RopeScalingTypeSuffix), GgufValue.String("linear")).Add(K(GgufKeys.RopeScalingFactorSuffix), GgufValue.Float32(c.RopeScaling));
     }
 }

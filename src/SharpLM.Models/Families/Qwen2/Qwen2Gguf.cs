@@ -10,5 +10,5 @@ namespace SharpLM.Models.Families.Qwen2;
 public static class Qwen2Gguf
 {
     public static readonly GgufLayout Layout = new("qwen2", GgufTensorNames.Qwen2, PermuteQk: false, SplitFusedQkv: false,
-        r => LlamaGguf.ReadRmsRope(r, Qwen2Family.Qwen2_0_5B), (c, w) => LlamaGguf.Write(c, w, "qwen2"));
+        r => LlamaGguf.ReadRmsRope(r, Qwen2Family.Qwen2_0_5B), (c, w) => { LlamaHfConfig.RequireExpressible(c, qkvBias: true); LlamaGguf.Write(c, w, "qwen2"); });
 }
