@@ -17,11 +17,8 @@ public sealed class DecoderEvalModel(DecoderModel model) : IEvalModel
 
     public double[] TargetLogProbs(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets)
     {
-        if (inputs.Length != targets.Length)
-            throw new ArgumentException($"TargetLogProbs: {inputs.Length} inputs for {targets.Length} targets; the lengths must be equal.");
+        EvalModelChecks.Item(inputs.Length, targets.Length, MaxLength);
         if (inputs.Length == 0) return [];
-        if (inputs.Length > MaxLength)
-            throw new ArgumentException($"TargetLogProbs: {inputs.Length} tokens exceed the model's context length {MaxLength}; use a rolling window.");
         return TargetLogProbsBatch([(inputs.ToArray(), targets.ToArray())])[0];
     }
 
@@ -29,11 +26,7 @@ public sealed class DecoderEvalModel(DecoderModel model) : IEvalModel
     {
         if (items.Count == 0) return [];
         int vocab = model.Config.VocabSize, b = items.Count, tmax = items.Max(i => i.Inputs.Length);
-        foreach (var (inp, tgt) in items)
-        {
-            if (inp.Length != tgt.Length) throw new ArgumentException($"TargetLogProbs: {inp.Length} inputs for {tgt.Length} targets; the lengths must be equal.");
-            if (inp.Length > MaxLength) throw new ArgumentException($"TargetLogProbs: {inp.Length} tokens exceed the model's context length {MaxLength}; use a rolling window.");
-        }
+        foreach (var (inp, tgt) in items) EvalModelChecks.Item(inp.Length, tgt.Length, MaxLength);
         if (tmax == 0) return items.Select(_ => Array.Empty<double>()).ToArray();
         var padded = new int[b * tmax];
         for (int i = 0; i < b; i++) items[i].Inputs.CopyTo(padded, i * tmax);
@@ -56,10 +49,5 @@ public sealed class DecoderEvalModel(DecoderModel model) : IEvalModel
         return res;
     }
 
-    public int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens)
-    {
-        int room = Math.Min(maxNewTokens, MaxLength - prompt.Count);
-        if (room < 1) return [];
-        return _generator.Generate(prompt, new GenerationOptions { MaxNewTokens = room }).Tokens;
-    }
+    public int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens) => EvalModelChecks.Greedy(_generator, MaxLength, prompt, maxNewTokens);
 }

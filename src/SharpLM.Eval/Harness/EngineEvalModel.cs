@@ -17,11 +17,8 @@ public sealed class EngineEvalModel(DecoderEngine engine) : IEvalModel
 
     public double[] TargetLogProbs(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets)
     {
-        if (inputs.Length != targets.Length)
-            throw new ArgumentException($"TargetLogProbs: {inputs.Length} inputs for {targets.Length} targets; the lengths must be equal.");
+        EvalModelChecks.Item(inputs.Length, targets.Length, MaxLength);
         if (inputs.Length == 0) return [];
-        if (inputs.Length > MaxLength)
-            throw new ArgumentException($"TargetLogProbs: {inputs.Length} tokens exceed the model's context length {MaxLength}; use a rolling window.");
         int v = engine.VocabSize;
         var logits = new float[(long)inputs.Length * v];
         engine.ForwardAllPositions(inputs, 0, logits);
@@ -35,10 +32,5 @@ public sealed class EngineEvalModel(DecoderEngine engine) : IEvalModel
         return res;
     }
 
-    public int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens)
-    {
-        int room = Math.Min(maxNewTokens, MaxLength - prompt.Count);
-        if (room < 1) return [];
-        return _generator.Generate(prompt, new GenerationOptions { MaxNewTokens = room }).Tokens;
-    }
+    public int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens) => EvalModelChecks.Greedy(_generator, MaxLength, prompt, maxNewTokens);
 }
