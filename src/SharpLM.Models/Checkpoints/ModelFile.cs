@@ -109,7 +109,7 @@ public static class ModelFile
         var file = Path.Combine(dir, "config.json");
         var json = ConfigJson.Load(file);                      // read once: mapping, BERT check and weight hooks share it
         if (IsBert(json))
-            throw new ModelFormatException(file, "architectures", "a decoder (this is a BERT encoder: open it with ModelFile.LoadModule)");
+            throw new ModelFormatException(file, "architectures", "a decoder language model; this is a BERT encoder (BertForMaskedLM), which text generation cannot run (the library opens it with ModelFile.LoadModule)");
         var model = new DecoderModel(HfConfig.Map(json, file));
         try
         {
