@@ -9,7 +9,7 @@ namespace SharpLM.Text;
 /// <summary>Base class of all tokenizers.</summary>
 public abstract class Tokenizer
 {
-    private readonly AddedTokenSplitter _splitter;
+    private AddedTokenSplitter _splitter;
 
     protected Tokenizer(TokenVocab vocab, SpecialTokens specials, IReadOnlyList<AddedToken> addedTokens)
     {
@@ -23,6 +23,13 @@ public abstract class Tokenizer
     }
 
     private readonly HashSet<int> _specialIds;
+
+    /// <summary>Added tokens' lstrip/rstrip take only ASCII whitespace (llama.cpp's isspace), as for GGUF vocabularies.</summary>
+    public bool AsciiStripWhitespace
+    {
+        get => _splitter.AsciiWhitespace;
+        init => _splitter = new AddedTokenSplitter(AddedTokens, value);
+    }
 
     /// <summary>A short name of the model type, e.g. "byte-level BPE".</summary>
     public abstract string Kind { get; }

@@ -1,6 +1,10 @@
 // ByteLevelBpeTokenizer: GPT-2 / tiktoken style BPE. Text -> regex pre-tokens -> UTF-8 bytes -> one symbol
 // per byte (ids of the 256 byte tokens, GPT-2's byte-to-unicode form) -> merges by rank (BpeMerges).
 // Results of frequent pre-tokens are cached (thread-safe, bounded). Decoding concatenates token bytes.
+// A vocabulary may lack tokens for some bytes (and a GGUF's merges may name strings that are not tokens): such
+// symbols get ids past the vocabulary, take part in merges, and whatever is left of them after merging follows
+// UnencodableBytes: llama.cpp (GGUF) keeps each single-byte token of its text and drops the rest; HF tokenizers
+// (tokenizer.json) emits the unknown token per missing byte when the model has one, else drops it.
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
@@ -9,6 +13,15 @@ using SharpLM.Text.PreTokenization;
 using SharpLM.Text.Vocab;
 
 namespace SharpLM.Text.Bpe;
+
+/// <summary>What becomes of symbols without a token after merging.</summary>
+public enum UnencodableBytes
+{
+    /// <summary>llama.cpp: each byte of the symbol's text that is itself a token is kept, the others dropped.</summary>
+    LlamaCpp,
+    /// <summary>HF tokenizers: the unknown token (when the model has unk_token), else nothing.</summary>
+    Hf,
+}
 
 /// <summary>Byte-level BPE tokenizer.</summary>
 public sealed class ByteLevelBpeTokenizer : Tokenizer
@@ -25,16 +38,27 @@ public sealed class ByteLevelBpeTokenizer : Tokenizer
     /// <param name="preTokenizer">regex pre-tokenizer; one with no pattern treats each segment as one piece.</param>
     /// <param name="ignoreMerges">emit a pre-token that is itself in the vocabulary directly (Llama 3's tokenizer.json).</param>
     public ByteLevelBpeTokenizer(TokenVocab vocab, BpeMerges merges, RegexPreTokenizer preTokenizer,
-        SpecialTokens specials, IReadOnlyList<AddedToken> addedTokens, bool ignoreMerges = false, string source = "vocabulary")
+        SpecialTokens specials, IReadOnlyList<AddedToken> addedTokens, bool ignoreMerges = false, string source = "vocabulary",
+        UnencodableBytes unencodable = UnencodableBytes.Hf, IReadOnlyList<string>? extraSymbols = null,
+        int? modelUnknown = null, bool fuseUnknown = false)
         : base(vocab, specials, addedTokens)
     {
         Merges = merges;
         PreTokenizer = preTokenizer;
         IgnoreMerges = ignoreMerges;
+        Unencodable = unencodable;
+        _modelUnk = modelUnknown;
+        _fuseUnk = fuseUnknown;
+        _extra = [.. extraSymbols ?? []];
         for (int b = 0; b < 256; b++)
-            _byteIds[b] = vocab.TryGetId(ByteToUnicode.Encode((byte)b).ToString(), out int id) ? id
-                : b is 0xC0 or 0xC1 or >= 0xF5 ? -1 // never in valid UTF-8; GPT-NeoX's vocabulary leaves them out
-                : throw new InvalidDataException($"{source}: byte-level BPE vocabulary has no token for byte 0x{b:X2} ('{ByteToUnicode.Encode((byte)b)}').");
+        {
+            string ch = ByteToUnicode.Encode((byte)b).ToString();
+            if (vocab.TryGetId(ch, out int id)) { _byteIds[b] = id; continue; }
+            int k = _extra.IndexOf(ch);
+            if (k < 0) { k = _extra.Count; _extra.Add(ch); }
+            _byteIds[b] = vocab.Count + k;
+        }
+        MissingBytes = Enumerable.Range(0, 256).Where(b => _byteIds[b] >= vocab.Count).Select(b => (byte)b).ToArray();
         _tokenBytes = new byte[vocab.Count][];
         for (int i = 0; i < vocab.Count; i++)
         {
@@ -45,7 +69,18 @@ public sealed class ByteLevelBpeTokenizer : Tokenizer
         _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    private readonly List<string> _extra;
+    private readonly int? _modelUnk;
+    private readonly bool _fuseUnk;
+
     public override string Kind => "byte-level BPE";
+    public UnencodableBytes Unencodable { get; }
+
+    /// <summary>The text of a merge symbol: a token, or a string past the vocabulary (GGUF merges llama.cpp ranks by string).</summary>
+    public string SymbolText(int id) => id < Vocab.Count ? Vocab.Tokens[id] : _extra[id - Vocab.Count];
+
+    /// <summary>Bytes the vocabulary has no token for.</summary>
+    public IReadOnlyList<byte> MissingBytes { get; }
     public BpeMerges Merges { get; }
     public RegexPreTokenizer PreTokenizer { get; }
     public bool IgnoreMerges { get; }
@@ -55,9 +90,13 @@ public sealed class ByteLevelBpeTokenizer : Tokenizer
 
     protected override void EncodeSegment(ReadOnlySpan<char> text, bool atStart, List<int> ids)
     {
-        var pieces = new List<(int Start, int Length)>(text.Length / 4 + 1);
+        var pieces = new List<PreToken>(text.Length / 4 + 1);
         PreTokenizer.Split(text, pieces);
-        foreach (var (s, l) in pieces) EncodePiece(text.Slice(s, l), ids);
+        foreach (var p in pieces)
+        {
+            if (!p.SpacePrefix) EncodePiece(text.Slice(p.Start, p.Length), ids);
+            else EncodePiece(string.Concat(" ", text.Slice(p.Start, p.Length)), ids);
+        }
     }
 
     private void EncodePiece(ReadOnlySpan<char> piece, List<int> ids)
@@ -77,11 +116,41 @@ public sealed class ByteLevelBpeTokenizer : Tokenizer
             for (int i = 0; i < nb; i++) sym[i] = _byteIds[bytes[i]];
             n = Merges.Apply(sym);
         }
+        if (_extra.Count > 0) n = ResolveExtra(sym, n);
         var result = sym[..n];
         foreach (int id in result) ids.Add(id);
         if (cacheable && _cache.Count < CacheLimit) _cache.TryAdd(piece.ToString(), result.ToArray());
         if (rentedB != null) ArrayPool<byte>.Shared.Return(rentedB);
         if (rentedI != null) ArrayPool<int>.Shared.Return(rentedI);
+    }
+
+    // Symbols past the vocabulary (see UnencodableBytes), resolved in place; returns the new count.
+    // At most one id per byte comes out, so the result fits the span that held the bytes' symbols.
+    private int ResolveExtra(Span<int> sym, int n)
+    {
+        int count = Vocab.Count, k = 0;
+        bool any = false;
+        foreach (int id in sym[..n]) any |= id >= count;
+        if (!any) return n;
+        var outList = new List<int>(n);
+        bool lastUnk = false;
+        foreach (int id in sym[..n].ToArray())
+        {
+            if (id < count) { outList.Add(id); lastUnk = false; continue; }
+            string text = _extra[id - count];
+            if (Unencodable == UnencodableBytes.Hf)
+            {
+                // HF BPE's merge_word: model.unk_token per unknown character (fused runs with fuse_unk), else nothing.
+                if (_modelUnk is int unk && !(_fuseUnk && lastUnk)) outList.Add(unk);
+                lastUnk = _modelUnk is not null;
+                continue;
+            }
+            // llama.cpp: text_to_token of each single byte of the symbol's (byte-level) UTF-8 text.
+            foreach (byte b in Encoding.UTF8.GetBytes(text))
+                if (b < 0x80 && Vocab.TryGetId(((char)b).ToString(), out int single)) outList.Add(single);
+        }
+        foreach (int id in outList) sym[k++] = id;
+        return k;
     }
 
     private bool TryWholePiece(ReadOnlySpan<byte> bytes, out int id)

@@ -81,25 +81,55 @@ public static class GgufTokenizerLoader
             .Select(i => new AddedToken(i, tokens[i], types[i] != TokenType.UserDefined))
             .ToList();
 
+    /// <summary>Added tokens with llama.cpp's per-model attributes (llama_vocab::load, "set attributes by model/tokenizer
+    /// name"): a jina-v2-de/es/code pre-tokenizer gives "&lt;mask&gt;" LSTRIP; a general.name containing "phi-3"/"phi3"
+    /// gives every control/user-defined/unknown token (and "&lt;/s&gt;") RSTRIP, except "&lt;unk&gt;", "&lt;s&gt;" and
+    /// "&lt;|endoftext|&gt;". A named token that is missing makes llama.cpp refuse the file; so do we.</summary>
+    internal static List<AddedToken> AddedAsLlamaCpp(GgufMetadata md, string[] tokens, TokenType[] types)
+    {
+        var added = AddedFromTypes(tokens, types);
+        string pre = md.GetString(GgufKeys.TokenizerPre) ?? "";
+        string name = (md.GetString("general.name") ?? "").ToLowerInvariant();
+        int Require(string t, string why) => Array.IndexOf(tokens, t) is int i and >= 0 ? i
+            : throw new InvalidDataException($"{md.Source}: {why}, but the vocabulary has no \"{t}\" token (llama.cpp refuses such a file).");
+        if (new[] { "jina-v2-de", "jina-v2-es", "jina-v2-code" }.Any(pre.Contains))
+        {
+            int mask = Require("<mask>", $"'{GgufKeys.TokenizerPre}' \"{pre}\" gives <mask> lstrip");
+            int k = added.FindIndex(a => a.Id == mask);
+            if (k >= 0) added[k] = added[k] with { LStrip = true };
+        }
+        else if (name.Contains("phi-3") || name.Contains("phi3"))
+        {
+            string why = $"general.name \"{md.GetString("general.name")}\" selects llama.cpp's Phi-3 rstrip rule";
+            Require("</s>", why);
+            var keep = new[] { "<unk>", "<s>", "<|endoftext|>" }.Select(t => Require(t, why)).ToHashSet();
+            for (int k = 0; k < added.Count; k++) added[k] = added[k] with { RStrip = !keep.Contains(added[k].Id) };
+        }
+        return added;
+    }
+
     private static Tokenizer LoadSpm(GgufMetadata md, string[] tokens, TokenType[] types, float[]? scores)
     {
         if (scores is null) throw md.Missing(GgufKeys.TokenizerScores, "array of float32, needed by a \"llama\" vocabulary");
         var vocab = new TokenVocab(tokens, types, scores);
         var sp = Specials(md, tokens.Length, 1, 2, 0, addBos: true, addEos: false);
-        return new SentencePieceBpeTokenizer(vocab, sp, AddedFromTypes(tokens, types), md.GetBool(GgufKeys.TokenizerAddSpacePrefix) ?? true);
+        return new SentencePieceBpeTokenizer(vocab, sp, AddedAsLlamaCpp(md, tokens, types), md.GetBool(GgufKeys.TokenizerAddSpacePrefix) ?? true)
+            { AsciiStripWhitespace = true };
     }
 
     private static Tokenizer LoadBpe(GgufMetadata md, string[] tokens, TokenType[] types)
     {
         var mergeLines = md.GetStringArray(GgufKeys.TokenizerMerges) ?? throw md.Missing(GgufKeys.TokenizerMerges, "array of strings, needed by a \"gpt2\" vocabulary");
         var vocab = new TokenVocab(tokens, types);
-        var merges = Gpt2VocabLoader.ParseMerges(vocab, mergeLines, md.Source + " key " + GgufKeys.TokenizerMerges);
+        var extra = new List<string>();
+        var merges = Gpt2VocabLoader.ParseMergesAsLlamaCpp(vocab, mergeLines, md.Source + " key " + GgufKeys.TokenizerMerges, extra);
+        // No key: llama.cpp's "default" list (not GPT-2's); an unknown name is refused, as llama.cpp does.
         string? pre = md.GetString(GgufKeys.TokenizerPre);
-        var patterns = NamedPreTokenizers.Patterns(pre) ?? throw new InvalidDataException(
-            $"{md.Source}: GGUF key '{GgufKeys.TokenizerPre}' is \"{pre}\"; known pre-tokenizers: {string.Join(", ", NamedPreTokenizers.Known)}.");
+        var stages = NamedPreTokenizers.Stages(pre) ?? throw new InvalidDataException(
+            $"{md.Source}: GGUF key '{GgufKeys.TokenizerPre}' is \"{pre}\", a pre-tokenizer llama.cpp does not know; known: {string.Join(", ", NamedPreTokenizers.Known)}.");
         var sp = Specials(md, tokens.Length, null, null, null, addBos: false, addEos: false);
-        return new ByteLevelBpeTokenizer(vocab, merges, new RegexPreTokenizer(patterns), sp, AddedFromTypes(tokens, types),
-            source: md.Source);
+        return new ByteLevelBpeTokenizer(vocab, merges, new RegexPreTokenizer(stages), sp, AddedAsLlamaCpp(md, tokens, types),
+            NamedPreTokenizers.IgnoresMerges(pre), md.Source, UnencodableBytes.LlamaCpp, extra) { AsciiStripWhitespace = true };
     }
 
     private static Tokenizer LoadBert(GgufMetadata md, string[] tokens, TokenType[] types)
@@ -114,6 +144,8 @@ public static class GgufTokenizerLoader
         var vocab = new TokenVocab(pieces, types);
         var sp = Specials(md, tokens.Length, null, null, vocab["[UNK]"], addBos: true, addEos: true);
         sp = sp with { Bos = sp.Bos ?? sp.Cls, Eos = sp.Eos ?? sp.Sep };
-        return new WordPieceTokenizer(vocab, sp, AddedFromTypes(pieces, types));
+        // llama.cpp's WPM: its own normalization (not HF's) and no per-word length limit.
+        return new WordPieceTokenizer(vocab, sp, AddedAsLlamaCpp(md, pieces, types), new BertPreTokenizer(LlamaCpp: true), maxInputCharsPerWord: int.MaxValue)
+            { AsciiStripWhitespace = true };
     }
 }

@@ -42,7 +42,7 @@ public static class GgufVocabWriter
         if (tok is SentencePieceBpeTokenizer) Add(GgufKeys.TokenizerScores, GgufValue.Array(tok.Vocab.Scores));
         Add(GgufKeys.TokenizerTokenType, GgufValue.Array(tok.Vocab.Types.Select(t => (int)t).ToArray()));
         if (tok is ByteLevelBpeTokenizer bpe)
-            Add(GgufKeys.TokenizerMerges, GgufValue.Array(bpe.Merges.Ordered.Select(m => tokens[m.Left] + " " + tokens[m.Right]).ToArray()));
+            Add(GgufKeys.TokenizerMerges, GgufValue.Array(bpe.Merges.Ordered.Select(m => bpe.SymbolText(m.Left) + " " + bpe.SymbolText(m.Right)).ToArray()));
         var sp = tok.Specials;
         void Id(string key, int? id) { if (id is int i) Add(key, GgufValue.UInt32((uint)i)); }
         Id(GgufKeys.TokenizerBosId, sp.Bos); Id(GgufKeys.TokenizerEosId, sp.Eos); Id(GgufKeys.TokenizerUnknownId, sp.Unk);
@@ -57,8 +57,9 @@ public static class GgufVocabWriter
     /// <summary>The tokenizer.ggml.pre name whose regexes equal the pre-tokenizer's.</summary>
     public static string PreName(RegexPreTokenizer pre)
     {
-        foreach (var name in NamedPreTokenizers.Known)
-            if (NamedPreTokenizers.Patterns(name) is { } p && p.SequenceEqual(pre.Patterns)) return name;
+        if (pre.IsPlainIsolated)
+            foreach (var name in NamedPreTokenizers.Known)
+                if (NamedPreTokenizers.Patterns(name) is { } p && p.SequenceEqual(pre.Patterns)) return name;
         throw new NotSupportedException($"no GGUF pre-tokenizer name matches the patterns [{string.Join(", ", pre.Patterns)}].");
     }
 

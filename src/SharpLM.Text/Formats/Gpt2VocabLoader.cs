@@ -57,7 +57,15 @@ public static class Gpt2VocabLoader
 
     /// <summary>Parses "left right" merge lines; rank = position. Lines whose parts or result are not in the
     /// vocabulary are errors naming <paramref name="where"/> and the line number.</summary>
-    public static BpeMerges ParseMerges(TokenVocab vocab, IEnumerable<string> lines, string where, int firstLineNumber = 1)
+    public static BpeMerges ParseMerges(TokenVocab vocab, IEnumerable<string> lines, string where, int firstLineNumber = 1) =>
+        ParseMerges(vocab, lines, where, firstLineNumber, null);
+
+    /// <summary>As llama.cpp reads GGUF merges: a part or result that is not a token gets an id past the
+    /// vocabulary (vocab.Count + its index in <paramref name="extra"/>), as llama.cpp ranks merges by string.</summary>
+    public static BpeMerges ParseMergesAsLlamaCpp(TokenVocab vocab, IEnumerable<string> lines, string where, List<string> extra) =>
+        ParseMerges(vocab, lines, where, 1, extra);
+
+    private static BpeMerges ParseMerges(TokenVocab vocab, IEnumerable<string> lines, string where, int firstLineNumber, List<string>? extra)
     {
         var merges = new BpeMerges(vocab.Count);
         int rank = 0, lineNo = firstLineNumber - 1;
@@ -68,9 +76,23 @@ public static class Gpt2VocabLoader
             int sp = line.IndexOf(' ', 1);
             if (sp < 0 || sp == line.Length - 1)
                 throw new InvalidDataException($"{where}: merge {lineNo} \"{line}\" is not two tokens separated by a space.");
-            AddMerge(vocab, merges, line.AsSpan(0, sp), line.AsSpan(sp + 1), rank++, where, lineNo);
+            if (extra is null) AddMerge(vocab, merges, line.AsSpan(0, sp), line.AsSpan(sp + 1), rank++, where, lineNo);
+            else
+            {
+                string l = line[..sp], r = line[(sp + 1)..];
+                merges.Add(IdOrExtra(vocab, l, extra), IdOrExtra(vocab, r, extra), rank, IdOrExtra(vocab, l + r, extra));
+                rank++;
+            }
         }
         return merges;
+    }
+
+    private static int IdOrExtra(TokenVocab vocab, string s, List<string> extra)
+    {
+        if (vocab.TryGetId(s, out int id)) return id;
+        int k = extra.IndexOf(s);
+        if (k < 0) { k = extra.Count; extra.Add(s); }
+        return vocab.Count + k;
     }
 
     internal static void AddMerge(TokenVocab vocab, BpeMerges merges, ReadOnlySpan<char> left, ReadOnlySpan<char> right, int rank, string where, int lineNo)

@@ -53,7 +53,8 @@ public static class HfTokenizerJsonReader
                 {
                     var merges = ParseMerges(vocab, mergesJson, where);
                     bool ignoreMerges = Prop(model, "ignore_merges") is { ValueKind: JsonValueKind.True };
-                    return new ByteLevelBpeTokenizer(vocab, merges, new RegexPreTokenizer(Patterns(pre, where)), specials, added, ignoreMerges, where);
+                    return new ByteLevelBpeTokenizer(vocab, merges, PreTokenizer(pre, where), specials, added, ignoreMerges, where, UnencodableBytes.Hf,
+                        modelUnknown: UnkFrom(model, vocab), fuseUnknown: Prop(model, "fuse_unk") is { ValueKind: JsonValueKind.True });
                 }
                 if (!IsMetaspace(root))
                     throw new NotSupportedException($"{where}: BPE without a ByteLevel pre_tokenizer/decoder or a \"▁\" (Metaspace) normalizer is not supported.");
@@ -193,12 +194,20 @@ public static class HfTokenizerJsonReader
         };
     }
 
-    private static string[] Patterns(JsonElement? pre, string where)
+    // The pre_tokenizer of a byte-level BPE model as regex split stages (HF semantics: behavior, invert), and
+    // whether its final ByteLevel adds a prefix space. Whitespace, WhitespaceSplit, Punctuation, Digits,
+    // CharDelimiterSplit and BertPreTokenizer are splits too, written as the regexes HF's Rust code amounts to.
+    private static RegexPreTokenizer PreTokenizer(JsonElement? pre, string where)
     {
-        var list = new List<string>();
+        var list = new List<SplitStage>();
+        bool prefixSpace = false;
+        string? last = null;
         void Visit(JsonElement p, string path)
         {
-            switch (Str(p, "type"))
+            if (prefixSpace) throw new NotSupportedException($"{where}: {path} comes after a ByteLevel with add_prefix_space = true; only a last ByteLevel may add the prefix space.");
+            string? type = Str(p, "type");
+            last = path;
+            switch (type)
             {
                 case "Sequence":
                     int i = 0;
@@ -206,26 +215,51 @@ public static class HfTokenizerJsonReader
                     break;
                 case "Split":
                     var pat = Prop(p, "pattern") ?? throw new InvalidDataException($"{where}: {path}.pattern is missing.");
-                    string behavior = Str(p, "behavior") ?? "Isolated";
-                    if (behavior != "Isolated" || Prop(p, "invert") is { ValueKind: JsonValueKind.True })
-                        throw new NotSupportedException($"{where}: {path} Split with behavior \"{behavior}\"/invert is not supported (only Isolated).");
-                    list.Add(Str(pat, "Regex") ?? Regex.Escape(Str(pat, "String") ?? throw new InvalidDataException($"{where}: {path}.pattern needs Regex or String.")));
+                    string behaviorName = Str(p, "behavior") ?? "Isolated";
+                    var behavior = SplitStage.ParseBehavior(behaviorName) ?? throw new InvalidDataException(
+                        $"{where}: {path}.behavior is \"{behaviorName}\"; expected Removed, Isolated, MergedWithPrevious, MergedWithNext or Contiguous.");
+                    string regex = Str(pat, "Regex") ?? Regex.Escape(Str(pat, "String") ?? throw new InvalidDataException($"{where}: {path}.pattern needs Regex or String."));
+                    list.Add(new SplitStage(regex, behavior, Prop(p, "invert") is { ValueKind: JsonValueKind.True }));
                     break;
                 case "ByteLevel":
-                    if (Prop(p, "add_prefix_space") is { ValueKind: JsonValueKind.True })
-                        throw new NotSupportedException($"{where}: {path}.add_prefix_space = true is not supported.");
+                    if (Prop(p, "add_prefix_space") is { ValueKind: JsonValueKind.True }) prefixSpace = true;
                     if (Prop(p, "use_regex")?.ValueKind != JsonValueKind.False) list.Add(PreTokenizerPatterns.Gpt2);
+                    else if (prefixSpace) list.Add(new SplitStage(@"(?!)")); // prefix only, no split
                     break;
                 case "Digits":
                     list.Add(Prop(p, "individual_digits") is { ValueKind: JsonValueKind.True } ? @"\p{N}" : @"\p{N}+");
                     break;
+                case "Whitespace":
+                    list.Add(new SplitStage(HfWord + "+|[^" + HfWordChars + @"\s]+", SplitBehavior.Removed, Invert: true));
+                    break;
+                case "WhitespaceSplit":
+                    list.Add(new SplitStage(@"\s", SplitBehavior.Removed));
+                    break;
+                case "Punctuation":
+                    string pb = Str(p, "behavior") ?? "Isolated";
+                    list.Add(new SplitStage(HfPunct, SplitStage.ParseBehavior(pb) ?? throw new InvalidDataException($"{where}: {path}.behavior is \"{pb}\".")));
+                    break;
+                case "CharDelimiterSplit":
+                    string d = Str(p, "delimiter") ?? throw new InvalidDataException($"{where}: {path}.delimiter is missing.");
+                    list.Add(new SplitStage(Regex.Escape(d), SplitBehavior.Removed));
+                    break;
+                case "BertPreTokenizer":
+                    list.Add(new SplitStage(@"\s", SplitBehavior.Removed));
+                    list.Add(new SplitStage(HfPunct));
+                    break;
                 case var t:
-                    throw new NotSupportedException($"{where}: {path}.type \"{t}\" is not supported with byte-level BPE (supported: Sequence, Split, ByteLevel, Digits).");
+                    throw new NotSupportedException($"{where}: {path}.type \"{t}\" is not supported with byte-level BPE (supported: Sequence, Split, ByteLevel, Digits, Whitespace, WhitespaceSplit, Punctuation, CharDelimiterSplit, BertPreTokenizer).");
             }
         }
         if (pre is JsonElement pe && pe.ValueKind == JsonValueKind.Object) Visit(pe, "pre_tokenizer");
-        return list.ToArray();
+        return new RegexPreTokenizer(list, prefixSpace);
     }
+
+    // Rust's char::is_alphanumeric-based \w of the regex crate: Alphabetic, marks, decimal digits, connector punctuation, joiners.
+    private const string HfWordChars = @"\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\u200C\u200D";
+    private const string HfWord = "[" + HfWordChars + "]";
+    // HF is_punc: ASCII punctuation (which includes $+<=>^`|~) or a Unicode punctuation category.
+    private const string HfPunct = @"[\p{P}!-/:-@\[-`{-~]";
 
     private static bool IsMetaspace(JsonElement root)
     {

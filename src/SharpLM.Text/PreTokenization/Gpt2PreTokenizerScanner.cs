@@ -38,13 +38,13 @@ internal static class Gpt2PreTokenizerScanner
     private static Kind Of(char c) => c < 128 ? Ascii[c] : Classify(c);
 
     /// <summary>Appends the pre-tokens of <paramref name="text"/> as (start, length).</summary>
-    public static void Split(ReadOnlySpan<char> text, int offset, List<(int, int)> pieces)
+    public static void Split(ReadOnlySpan<char> text, int offset, List<PreToken> pieces)
     {
         int n = text.Length, i = 0;
         while (i < n)
         {
             int end = Match(text, i);
-            pieces.Add((offset + i, end - i));
+            pieces.Add(new PreToken(offset + i, end - i));
             i = end;
         }
     }

@@ -11,8 +11,8 @@ public class Gpt2ScannerTests
 {
     private static void AssertSame(string text)
     {
-        var fast = new List<(int, int)>();
-        var slow = new List<(int, int)>();
+        var fast = new List<PreToken>();
+        var slow = new List<PreToken>();
         new RegexPreTokenizer(PreTokenizerPatterns.Gpt2).Split(text, fast);
         new RegexPreTokenizer(PreTokenizerPatterns.Gpt2) { UseScanner = false }.Split(text, slow);
         Assert.Equal(slow, fast);
