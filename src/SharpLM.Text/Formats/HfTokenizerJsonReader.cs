@@ -143,9 +143,22 @@ public static class HfTokenizerJsonReader
             {
                 int id = Prop(a, "id") is { ValueKind: JsonValueKind.Number } idv ? idv.GetInt32() : throw new InvalidDataException($"{where}: added_tokens[{k}].id is missing.");
                 string content = Str(a, "content") ?? throw new InvalidDataException($"{where}: added_tokens[{k}].content is missing.");
-                added.Add(new AddedToken(id, content, Prop(a, "special") is { ValueKind: JsonValueKind.True }));
+                bool Flag(string name) => Prop(a, name) is { ValueKind: JsonValueKind.True };
+                added.Add(new AddedToken(id, content, Flag("special"))
+                    { LStrip = Flag("lstrip"), RStrip = Flag("rstrip"), SingleWord = Flag("single_word"), Normalized = Flag("normalized") });
                 k++;
             }
+        }
+        // HF ignores the ids written in added_tokens (it warns when they differ): a token already in model.vocab takes
+        // its id there, a new one the next id after the vocabulary and the added tokens before it.
+        int nextId = baseVocab.Count;
+        var assigned = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k2 = 0; k2 < added.Count; k2++)
+        {
+            var a = added[k2];
+            int id = baseVocab.TryGetId(a.Content, out int vid) ? vid : assigned.TryGetValue(a.Content, out int prev) ? prev : nextId++;
+            assigned.TryAdd(a.Content, id);
+            added[k2] = a with { Id = id };
         }
         int size = Math.Max(baseVocab.Count, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
         var tokens = new string[size];
