@@ -88,7 +88,20 @@ public sealed class ByteLevelBpeTokenizer : Tokenizer
     /// <summary>The bytes token <paramref name="id"/> stands for.</summary>
     public ReadOnlySpan<byte> TokenBytes(int id) => _tokenBytes[id];
 
+    /// <summary>HF normalizer applied to each plain segment before pre-tokenization (tokenizer.json), or null.</summary>
+    public Func<string, string>? Normalizer { get; init; }
+
+    protected override string OffsetSource(ReadOnlySpan<char> segment, bool atStart, out int shift) =>
+        Normalizer is null && !PreTokenizer.PrefixSpace ? base.OffsetSource(segment, atStart, out shift)
+        : throw new NotSupportedException("offsets are not available when a normalizer or ByteLevel add_prefix_space rewrites the text.");
+
     protected override void EncodeSegment(ReadOnlySpan<char> text, bool atStart, List<int> ids)
+    {
+        if (Normalizer is not null) { EncodeNormalized(Normalizer(text.ToString()), ids); return; }
+        EncodeNormalized(text, ids);
+    }
+
+    private void EncodeNormalized(ReadOnlySpan<char> text, List<int> ids)
     {
         var pieces = new List<PreToken>(text.Length / 4 + 1);
         PreTokenizer.Split(text, pieces);

@@ -54,7 +54,8 @@ public static class HfTokenizerJsonReader
                     var merges = ParseMerges(vocab, mergesJson, where);
                     bool ignoreMerges = Prop(model, "ignore_merges") is { ValueKind: JsonValueKind.True };
                     return new ByteLevelBpeTokenizer(vocab, merges, PreTokenizer(pre, where), specials, added, ignoreMerges, where, UnencodableBytes.Hf,
-                        modelUnknown: UnkFrom(model, vocab), fuseUnknown: Prop(model, "fuse_unk") is { ValueKind: JsonValueKind.True });
+                        modelUnknown: UnkFrom(model, vocab), fuseUnknown: Prop(model, "fuse_unk") is { ValueKind: JsonValueKind.True })
+                        { Normalizer = Normalization.HfNormalizer.From(Prop(root, "normalizer"), where) };
                 }
                 if (!IsMetaspace(root))
                     throw new NotSupportedException($"{where}: BPE without a ByteLevel pre_tokenizer/decoder or a \"▁\" (Metaspace) normalizer is not supported.");

@@ -56,7 +56,7 @@ public sealed record BertPreTokenizer(bool Lowercase = true, bool? StripAccents 
             var nfd = s.Normalize(NormalizationForm.FormD);
             var sb2 = new StringBuilder(nfd.Length);
             foreach (char ch in nfd)
-                if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark) sb2.Append(ch);
+                if (!Normalization.HfNormalizer.IsCombiningMark(ch)) sb2.Append(ch);
             s = sb2.ToString();
         }
         if (Lowercase) s = s.ToLowerInvariant();

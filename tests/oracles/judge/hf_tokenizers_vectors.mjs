@@ -60,6 +60,10 @@ const variants = {
   "gpt2@digits-individual": { set: { pre_tokenizer: seq({ type: "Digits", individual_digits: true }) } },
   "gpt2@llama3-possessive": { set: { pre_tokenizer: seq(split("(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*|\\s*[\\r\\n]|\\s+(?!\\S)|\\s+", "Isolated")) } },
 };
+variants["gpt2@nfc"] = { set: { normalizer: { type: "NFC" } } };
+variants["gpt2@nfkd-lower-strip-accents"] = { set: { normalizer: { type: "Sequence", normalizers: [{ type: "NFKD" }, { type: "Lowercase" }, { type: "StripAccents" }] } } };
+variants["gpt2@replace-prepend-strip"] = { set: { normalizer: { type: "Sequence", normalizers: [{ type: "Strip", strip_left: true, strip_right: true },
+  { type: "Replace", pattern: { String: " " }, content: "_" }, { type: "Prepend", prepend: ">" }] } } };
 for (const b of ["Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"]) {
   variants[`gpt2@punctuation-${b}`] = { set: { pre_tokenizer: seq({ type: "Punctuation", behavior: b }) } };
   for (const inv of [false, true]) variants[`gpt2@split-${b}${inv ? "-invert" : ""}`] = { set: { pre_tokenizer: seq(split("\\s+|\\p{N}", b, inv)) } };
