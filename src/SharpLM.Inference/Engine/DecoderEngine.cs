@@ -70,14 +70,16 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     public long WeightBytesPerToken { get; }
 
     /// <summary>
-    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> caps each slot's KV cache (default: the
-    /// model's context); <paramref name="maxSequences"/> slots are allocated (each holds a full context) with
-    /// <paramref name="kvType"/> values.
+    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> sizes each slot's KV cache (default: the
+    /// model's training context, and capped at it unless <paramref name="beyondTrainingContext"/> — llama.cpp's
+    /// <c>-c</c> larger than n_ctx_train; rotary and ALiBi models run on, learned position tables cannot);
+    /// <paramref name="maxSequences"/> slots are allocated (each holds a full context) with <paramref name="kvType"/> values.
     /// </summary>
-    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32,
+                                     bool beyondTrainingContext = false)
     {
         var f = GgufFile.Open(path);
-        try { return new DecoderEngine(f, ownsFile: true, contextLength, maxSequences, kvType); }
+        try { return new DecoderEngine(GgufEngineWeights.Load(f, ownsFile: true), contextLength, maxSequences, kvType, beyondTrainingContext); }
         catch { f.Dispose(); throw; }
     }
 
@@ -85,17 +87,18 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     /// An engine over the parameters of <paramref name="model"/> (copied once; later changes to the model are
     /// not seen): the fast path for perplexity, eval scoring and rollouts of a model held in memory.
     /// </summary>
-    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32,
+                                          bool beyondTrainingContext = false)
     {
         var w = ModelEngineWeights.From(model);
-        try { return new DecoderEngine(w, contextLength, maxSequences, kvType); }
+        try { return new DecoderEngine(w, contextLength, maxSequences, kvType, beyondTrainingContext); }
         catch { w.Dispose(); throw; }
     }
 
     public DecoderEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
         : this(GgufEngineWeights.Load(file, ownsFile), contextLength, maxSequences, kvType) { }
 
-    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType)
+    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType, bool beyondTrainingContext = false)
     {
         try
         {
@@ -105,8 +108,11 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             Config = weights.Config;
             var c = Config;
             if (!c.PreNorm) throw new NotSupportedException("DecoderEngine: post-norm decoders are not supported.");
-            ContextLength = Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
+            ContextLength = beyondTrainingContext ? contextLength ?? c.MaxPositions : Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
             if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "DecoderEngine: the context length must be at least 1.");
+            if (ContextLength > c.MaxPositions && c.Positions == PositionKind.Learned)
+                throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength,
+                    $"DecoderEngine: a context of {ContextLength} needs more positions than the model's learned position table holds ({c.MaxPositions}).");
             int hd = c.HeadDim, kvDim = c.KvHeads * hd;
             _embed = weights.Embed;                      // the embedding itself is only row-looked-up
             _head = Packed(weights.Head);
