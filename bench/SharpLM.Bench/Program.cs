@@ -12,6 +12,7 @@ var verbs = new Dictionary<string, Func<string[], int>>
     ["data"] = DataBench.Run,
     ["tokenize"] = TokenizeBench.Run,
     ["decode"] = DecodeBench.Run,
+    ["decode-profile"] = DecodeProfileBench.Run,
     ["quant-gemm"] = QuantGemmBench.Run,
     ["batch-decode"] = BatchDecodeBench.Run,
 };

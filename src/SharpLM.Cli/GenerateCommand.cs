@@ -37,13 +37,15 @@ internal static class GenerateCommand
         var lengthPenalty = new Option<float>("--length-penalty") { DefaultValueFactory = _ => 1f, Description = "With --beams: hypothesis score = Σ log p / length^P." };
         var kv = KvTypeOption();
         var threads = ThreadsOption();
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads };
+        var ctx = CtxSizeOption();
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads, ctx };
         cmd.SetAction(r =>
         {
             try
             {
                 string path = r.GetValue(model)!;
                 var kvType = ParseKvType(r.GetValue(kv)!);
+                int? ctxSize = CheckCtxSize(r.GetValue(ctx));
                 UseThreads(r.GetValue(threads));
                 if (new[] { r.GetValue(text), r.GetValue(ids), r.GetValue(file) }.Count(v => v is not null) != 1)
                     throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
@@ -70,10 +72,10 @@ internal static class GenerateCommand
                     throw new ArgumentException("--stop is not supported with --beams (beam search ends hypotheses on stop ids: --stop-ids).");
                 if (r.GetValue(beams) is null && r.GetValue(lengthPenalty) != 1f)
                     throw new ArgumentException("--length-penalty needs --beams.");
-                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType);
+                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType, ctxSize);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
-                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType);
-                using var opened = Open(path, 1, prompt.Length + opts.MaxNewTokens, kvType);
+                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType, ctxSize);
+                using var opened = Open(path, 1, ctxSize ?? prompt.Length + opts.MaxNewTokens, kvType, ctxSize: ctxSize);
                 opts.Validate(opened.Lm.VocabSize, opened.Lm.ContextLength, prompt.Length); // before the prompt is echoed
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
@@ -94,10 +96,10 @@ internal static class GenerateCommand
     private const int DefaultBatch = 16;
 
     /// <summary>Generates every prompt of the file as one batch and prints each completion, then aggregate throughput.</summary>
-    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType)
+    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType, int? ctxSize)
     {
         int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
-        using var opened = Open(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType);
+        using var opened = Open(path, slots, ctxSize ?? prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType, ctxSize: ctxSize);
         var lm = opened.Lm;
         prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
         var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
@@ -113,10 +115,10 @@ internal static class GenerateCommand
     }
 
     /// <summary>Beam search on a model with one cache slot per beam; prints the best hypothesis, then every hypothesis's score to stderr.</summary>
-    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType)
+    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType, int? ctxSize)
     {
         if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
-        using var opened = Open(path, beams, prompt.Length + opts.MaxNewTokens, kvType);
+        using var opened = Open(path, beams, ctxSize ?? prompt.Length + opts.MaxNewTokens, kvType, ctxSize: ctxSize);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var hyps = new BeamSearch(opened.Lm).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
         var best = hyps[0].Tokens;
@@ -130,15 +132,29 @@ internal static class GenerateCommand
     /// <summary>
     /// Opens the model (ModelOpener: DecoderEngine for every format it runs, else the reference DecoderModel) with
     /// <paramref name="maxSequences"/> cache slots of <paramref name="contextLength"/> positions (capped at the model's
-    /// context); says on stderr when the reference model runs it.
+    /// context) — or, with <paramref name="ctxSize"/> (--ctx-size), of exactly that many, past the training context
+    /// with a warning as llama.cpp's -c; says on stderr when the reference model runs it.
     /// </summary>
     public static OpenedModel Open(string path, int maxSequences = 1, int? contextLength = null, KvCacheType kvType = KvCacheType.F32,
-                                   TokenizerUse tokenizer = TokenizerUse.None)
+                                   TokenizerUse tokenizer = TokenizerUse.None, int? ctxSize = null)
     {
-        var opened = ModelOpener.Open(path, new ModelOpenOptions { MaxSequences = maxSequences, ContextLength = contextLength, KvType = kvType, Tokenizer = tokenizer });
+        var opened = ModelOpener.Open(path, new ModelOpenOptions
+        {
+            MaxSequences = maxSequences, ContextLength = ctxSize ?? contextLength, BeyondTrainingContext = ctxSize is not null,
+            KvType = kvType, Tokenizer = tokenizer,
+        });
         if (opened.EngineRefusal is { } why) Console.Error.WriteLine($"note: running on the reference model ({why})");
+        if (ctxSize > opened.Config.MaxPositions)
+            Console.Error.WriteLine($"warning: --ctx-size {ctxSize} exceeds the model's training context ({opened.Config.MaxPositions}): possible training context overflow (as llama.cpp warns); output past position {opened.Config.MaxPositions} may degrade.");
         return opened;
     }
+
+    /// <summary>--ctx-size N: positions per sequence, as llama.cpp's -c (default: what the request needs, at most the model's training context).</summary>
+    public static Option<int?> CtxSizeOption() =>
+        new("--ctx-size", "-c") { Description = "Context size in tokens per sequence (default: the model's training context, or what the request needs); larger than the training context runs on with a warning, as llama.cpp's -c." };
+
+    public static int? CheckCtxSize(int? n) =>
+        n is < 1 ? throw new ArgumentException($"--ctx-size must be at least 1, got {n}.") : n;
 
     /// <summary>--threads N: the worker pool's size for the run (default: every core).</summary>
     public static Option<int?> ThreadsOption() =>

@@ -15,23 +15,8 @@ internal static class SharedData
     }
 
     /// <summary>The strings of a llama.cpp .inp file (separated by a line "__ggml_vocab_test__").</summary>
-    public static List<string> ReadVocabTestInputs(string path)
-    {
-        const string sep = "\n__ggml_vocab_test__\n";
-        string all = File.ReadAllText(path);
-        var result = new List<string>();
-        int pos = 0;
-        while (true)
-        {
-            int next = all.IndexOf(sep, pos, StringComparison.Ordinal);
-            if (next < 0) break;
-            result.Add(all[pos..next]);
-            pos = next + sep.Length;
-        }
-        return result;
-    }
+    public static List<string> ReadVocabTestInputs(string path) => SharpLM.TestSupport.VocabTestFiles.ReadInputs(path);
 
     /// <summary>The expected ids of a llama.cpp .out file, one line per input.</summary>
-    public static List<int[]> ReadVocabTestOutputs(string path) =>
-        File.ReadAllLines(path).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray()).ToList();
+    public static List<int[]> ReadVocabTestOutputs(string path) => SharpLM.TestSupport.VocabTestFiles.ReadOutputs(path);
 }

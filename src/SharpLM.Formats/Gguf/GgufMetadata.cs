@@ -60,6 +60,27 @@ public sealed class GgufMetadata
         long l => throw new ModelFormatException(Source, key, $"expected an int32, found {l}"),
     };
 
+    /// <summary>
+    /// A token-id key (tokenizer.ggml.*_token_id) in any integer type: false when the key is absent; true with
+    /// <paramref name="id"/> = null when the file says "no token" — llama.cpp's LLAMA_TOKEN_NULL, which its
+    /// converter writes as u32 4294967295 (and other writers as i32 -1 or u64 all-ones); any negative value or
+    /// an id not below <paramref name="vocabSize"/> also means none (llama.cpp never looks such an id up).
+    /// </summary>
+    public bool TryGetTokenId(string key, int vocabSize, out int? id)
+    {
+        id = null;
+        var v = Get(key);
+        if (v is null) return false;
+        if (!v.IsInteger) throw Wrong(key, "an integer token id", v);
+        long x = v.Value switch
+        {
+            ulong u => u > long.MaxValue ? -1 : (long)u,
+            _ => v.AsInt64(),
+        };
+        if (x >= 0 && x < vocabSize) id = (int)x;
+        return true;
+    }
+
     public bool? GetBool(string key) => Get(key) switch
     {
         null => null,

@@ -4,8 +4,15 @@
 // run in one job. One WorkerPool item per (row, head); scores live in a per-thread scratch row. Used for
 // decode and prefill alike (attention is a small share of the FLOPs at these lengths). The cache holds f32 or
 // f16 values (SlotKvCache); f16 rows are converted exactly in registers.
+// With AVX-512 and a head size that is a multiple of 16 (ItemWide): scores of 4 cache positions at a time (4
+// independent FMA chains), the softmax's exp over the whole score row at once (TensorPrimitives), and the
+// weighted sum of V with 64 output values held in 4 registers across all positions — at decode the old
+// per-position dot / scalar exp / load-add-store axpy cost ~120 cycles a position, 15–25% of a decode step
+// after 128 tokens.
 using System.Runtime.CompilerServices;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SharpLM.Tensors.Threading;
 
 using SharpLM.Tensors.Cpu;
@@ -53,6 +60,11 @@ internal static unsafe class CachedAttention
         byte* v = j->V[t] + (h / j->Group) * j->KvStride * eb;
         fixed (float* s = scores)
         {
+            if (RowDot.Simd && hd % 16 == 0)
+            {
+                ItemWide(q, o, k, v, len, hd, j->Half, j->Scale, j->Alibi == null ? 0f : j->Alibi[h], j->Alibi != null, s);
+                return;
+            }
             float max = float.NegativeInfinity;
             for (int p = 0; p < len; p++)
             {
@@ -72,6 +84,74 @@ internal static unsafe class CachedAttention
             }
             float inv = 1f / sum;
             for (int i = 0; i < hd; i++) o[i] *= inv;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load(byte* p, bool half) => half ? Fp16.Load16((ushort*)p) : Vector512.Load((float*)p);
+
+    /// <summary>One (row, head) on AVX-512, head size a multiple of 16: out = softmax(scale·q·Kᵀ [+ ALiBi]) · V over positions [0, len).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ItemWide(float* q, float* o, byte* k, byte* v, int len, int hd, bool half, float scale, float slope, bool alibi, float* s)
+    {
+        int eb = half ? 2 : 4;
+        long row = (long)hd * eb;
+        int p = 0;
+        for (; p + 4 <= len; p += 4)                                                   // s[p..p+3] = q·k_p
+        {
+            byte* k0 = k + p * row;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int c = 0; c < hd; c += 16)
+            {
+                var qc = Vector512.Load(q + c);
+                byte* kc = k0 + c * eb;
+                a0 = Avx512F.FusedMultiplyAdd(qc, Load(kc, half), a0);
+                a1 = Avx512F.FusedMultiplyAdd(qc, Load(kc + row, half), a1);
+                a2 = Avx512F.FusedMultiplyAdd(qc, Load(kc + 2 * row, half), a2);
+                a3 = Avx512F.FusedMultiplyAdd(qc, Load(kc + 3 * row, half), a3);
+            }
+            s[p] = Vector512.Sum(a0) * scale; s[p + 1] = Vector512.Sum(a1) * scale;
+            s[p + 2] = Vector512.Sum(a2) * scale; s[p + 3] = Vector512.Sum(a3) * scale;
+        }
+        for (; p < len; p++)
+        {
+            Vector512<float> a0 = default;
+            for (int c = 0; c < hd; c += 16) a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(q + c), Load(k + p * row + c * eb, half), a0);
+            s[p] = Vector512.Sum(a0) * scale;
+        }
+        var sp = new Span<float>(s, len);
+        if (alibi) for (int i = 0; i < len; i++) s[i] += slope * (i - (len - 1));
+        float max = TensorPrimitives.Max(sp);
+        TensorPrimitives.Subtract(sp, max, sp);
+        TensorPrimitives.Exp(sp, sp);
+        float inv = 1f / TensorPrimitives.Sum(sp);
+        for (int c0 = 0; c0 < hd; c0 += 64)                                            // out[c0, c0 + 64) = Σ_p s[p]·v_p
+        {
+            int w = Math.Min(64, hd - c0);
+            byte* vc = v + c0 * eb;
+            Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default;
+            if (w == 64)
+                for (int i = 0; i < len; i++, vc += row)
+                {
+                    var si = Vector512.Create(s[i]);
+                    o0 = Avx512F.FusedMultiplyAdd(si, Load(vc, half), o0);
+                    o1 = Avx512F.FusedMultiplyAdd(si, Load(vc + 16 * eb, half), o1);
+                    o2 = Avx512F.FusedMultiplyAdd(si, Load(vc + 32 * eb, half), o2);
+                    o3 = Avx512F.FusedMultiplyAdd(si, Load(vc + 48 * eb, half), o3);
+                }
+            else
+                for (int i = 0; i < len; i++, vc += row)
+                {
+                    var si = Vector512.Create(s[i]);
+                    o0 = Avx512F.FusedMultiplyAdd(si, Load(vc, half), o0);
+                    if (w > 16) o1 = Avx512F.FusedMultiplyAdd(si, Load(vc + 16 * eb, half), o1);
+                    if (w > 32) o2 = Avx512F.FusedMultiplyAdd(si, Load(vc + 32 * eb, half), o2);
+                }
+            var vi = Vector512.Create(inv);
+            (o0 * vi).Store(o + c0);
+            if (w > 16) (o1 * vi).Store(o + c0 + 16);
+            if (w > 32) (o2 * vi).Store(o + c0 + 32);
+            if (w > 48) (o3 * vi).Store(o + c0 + 48);
         }
     }
 

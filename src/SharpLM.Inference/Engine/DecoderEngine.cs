@@ -70,14 +70,16 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     public long WeightBytesPerToken { get; }
 
     /// <summary>
-    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> caps each slot's KV cache (default: the
-    /// model's context); <paramref name="maxSequences"/> slots are allocated (each holds a full context) with
-    /// <paramref name="kvType"/> values.
+    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> sizes each slot's KV cache (default: the
+    /// model's training context, and capped at it unless <paramref name="beyondTrainingContext"/> — llama.cpp's
+    /// <c>-c</c> larger than n_ctx_train; rotary and ALiBi models run on, learned position tables cannot);
+    /// <paramref name="maxSequences"/> slots are allocated (each holds a full context) with <paramref name="kvType"/> values.
     /// </summary>
-    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32,
+                                     bool beyondTrainingContext = false)
     {
         var f = GgufFile.Open(path);
-        try { return new DecoderEngine(f, ownsFile: true, contextLength, maxSequences, kvType); }
+        try { return new DecoderEngine(GgufEngineWeights.Load(f, ownsFile: true), contextLength, maxSequences, kvType, beyondTrainingContext); }
         catch { f.Dispose(); throw; }
     }
 
@@ -85,17 +87,18 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     /// An engine over the parameters of <paramref name="model"/> (copied once; later changes to the model are
     /// not seen): the fast path for perplexity, eval scoring and rollouts of a model held in memory.
     /// </summary>
-    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
+    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32,
+                                          bool beyondTrainingContext = false)
     {
         var w = ModelEngineWeights.From(model);
-        try { return new DecoderEngine(w, contextLength, maxSequences, kvType); }
+        try { return new DecoderEngine(w, contextLength, maxSequences, kvType, beyondTrainingContext); }
         catch { w.Dispose(); throw; }
     }
 
     public DecoderEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
         : this(GgufEngineWeights.Load(file, ownsFile), contextLength, maxSequences, kvType) { }
 
-    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType)
+    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType, bool beyondTrainingContext = false)
     {
         try
         {
@@ -105,8 +108,11 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             Config = weights.Config;
             var c = Config;
             if (!c.PreNorm) throw new NotSupportedException("DecoderEngine: post-norm decoders are not supported.");
-            ContextLength = Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
+            ContextLength = beyondTrainingContext ? contextLength ?? c.MaxPositions : Math.Min(contextLength ?? c.MaxPositions, c.MaxPositions);
             if (ContextLength < 1) throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "DecoderEngine: the context length must be at least 1.");
+            if (ContextLength > c.MaxPositions && c.Positions == PositionKind.Learned)
+                throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength,
+                    $"DecoderEngine: a context of {ContextLength} needs more positions than the model's learned position table holds ({c.MaxPositions}).");
             int hd = c.HeadDim, kvDim = c.KvHeads * hd;
             _embed = weights.Embed;                      // the embedding itself is only row-looked-up
             _head = Packed(weights.Head);
@@ -222,8 +228,10 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
         }
         if (allPositions) return;
         int n = chunks.Length;
+        long tick = EngineProfile.Now();
         Norm(_last, _w.OutNorm, _w.OutNormBias, _lastNorm, n);
         fixed (float* y = logits) Project1(_lastNorm, n, _head, y, _qDim);                  // logits (n, V)
+        EngineProfile.Mark(EngineProfile.Part.Head, tick);
     }
 
     /// <summary>Throws, before anything runs, naming the chunk and what was expected.</summary>
@@ -273,6 +281,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     {
         var c = Config;
         int t = tokens.Length, dim = c.Dim, hd = c.HeadDim, kvDim = c.KvHeads * hd;
+        long tick = EngineProfile.Now();
         for (int i = 0; i < t; i++) Dequant.Row(_embed, tokens[i], _x + (long)i * dim);       // x (T, C)
         foreach (var seg in segments)
             for (int r = 0; r < seg.Count; r++) { _rowPos[seg.Row + r] = seg.Position + r; _rowSlot[seg.Row + r] = seg.Slot; }
@@ -283,9 +292,12 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             for (int li = 0; li < _layers.Length; li++)
             {
                 var l = _layers[li];
+                tick = EngineProfile.Mark(li == 0 ? EngineProfile.Part.Embed : EngineProfile.Part.Residual, tick);
                 Norm(_x, l.AttnNorm, l.AttnNormBias, _xn, t);
+                tick = EngineProfile.Mark(EngineProfile.Part.Norm, tick);
                 Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, C), k/v (T, kvDim)
                 AddBias(_q, l.BiasQ, t, dim); AddBias(_k, l.BiasK, t, kvDim); AddBias(_v, l.BiasV, t, kvDim);
+                tick = EngineProfile.Mark(EngineProfile.Part.Qkv, tick);
                 foreach (var seg in segments)                                                  // each sequence at its own positions
                 {
                     float* q = _q + (long)seg.Row * dim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
@@ -302,11 +314,16 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
                     _caches[seg.Slot].Store(li, seg.Position, seg.Count, k, v);
                 }
                 for (int r = 0; r < t; r++) { _rowK[r] = _caches[_rowSlot[r]].K(li, 0); _rowV[r] = _caches[_rowSlot[r]].V(li, 0); }
+                tick = EngineProfile.Mark(EngineProfile.Part.RopeStore, tick);
                 CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd, KvType == KvCacheType.F16, _alibi);
+                tick = EngineProfile.Mark(EngineProfile.Part.Attention, tick);
                 Project1(_att, t, l.O, _tmp, _qDim);
                 AddBias(_tmp, l.BiasO, t, dim);
+                tick = EngineProfile.Mark(EngineProfile.Part.AttnOut, tick);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
+                tick = EngineProfile.Mark(EngineProfile.Part.Residual, tick);
                 Norm(_x, l.FfnNorm, l.FfnNormBias, _xn, t);
+                tick = EngineProfile.Mark(EngineProfile.Part.Norm, tick);
                 if (c.Mlp == MlpKind.SwiGlu)
                 {
                     Project3(_xn, t, l.Gate, _gate, l.Up, _up, default, null);                 // (T, F)
@@ -320,10 +337,13 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
                     RowKernels.Apply(c.Mlp switch { MlpKind.Gelu => Activation.GeluErf, MlpKind.GeluTanh => Activation.GeluTanh, _ => Activation.Relu },
                         _gate, _gate, (long)t * c.FfnDim);
                 }
+                tick = EngineProfile.Mark(EngineProfile.Part.GateUp, tick);
                 Project1(_gate, t, l.Down, _tmp, _qFfn);
                 AddBias(_tmp, l.BiasDown, t, dim);
+                tick = EngineProfile.Mark(EngineProfile.Part.Down, tick);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
             }
+        EngineProfile.Mark(EngineProfile.Part.Residual, tick);
     }
 
     /// <summary>RMSNorm (the engine's own row kernel) or LayerNorm with bias (Tensors' row kernel), per the config.</summary>

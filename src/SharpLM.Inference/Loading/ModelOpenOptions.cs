@@ -14,8 +14,14 @@ public sealed record ModelOpenOptions
     /// <summary>Build the executor (engine, else reference model). Off for callers that only need the DecoderModel (convert).</summary>
     public bool Executor { get; init; } = true;
 
-    /// <summary>Positions each KV-cache slot holds (default and cap: the model's context).</summary>
+    /// <summary>Positions each KV-cache slot holds (default: the model's training context; capped at it unless <see cref="BeyondTrainingContext"/>).</summary>
     public int? ContextLength { get; init; }
+
+    /// <summary>
+    /// Let <see cref="ContextLength"/> exceed the model's training context, as llama.cpp's <c>-c</c> does (it warns:
+    /// "possible training context overflow"): rotary and ALiBi models run on; the engine only, and not with learned positions.
+    /// </summary>
+    public bool BeyondTrainingContext { get; init; }
 
     /// <summary>KV-cache slots: sequences decoded together (batches, beams, server requests).</summary>
     public int MaxSequences { get; init; } = 1;

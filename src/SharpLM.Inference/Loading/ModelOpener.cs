@@ -43,7 +43,7 @@ public static class ModelOpener
         if (format == ModelFileFormat.Gguf)
         {
             DecoderEngine engine;
-            try { engine = DecoderEngine.Open(path, o.ContextLength, o.MaxSequences, o.KvType); }
+            try { engine = DecoderEngine.Open(path, o.ContextLength, o.MaxSequences, o.KvType, o.BeyondTrainingContext); }
             catch (NotSupportedException) { return FromModel(path, format, ModelFile.Load(path), o, tokenizer); } // f32 weights in memory
             if (!o.DecoderModel) return new(path, format, engine.Config, engine, null, tokenizer, null);
             try { return new(path, format, engine.Config, engine, ModelFile.Load(path), tokenizer, null); }
@@ -94,7 +94,7 @@ public static class ModelOpener
             string refusal;
             try
             {
-                var engine = DecoderEngine.FromModel(model, o.ContextLength, o.MaxSequences, o.KvType);
+                var engine = DecoderEngine.FromModel(model, o.ContextLength, o.MaxSequences, o.KvType, o.BeyondTrainingContext);
                 if (o.DecoderModel) return new(path, format, model.Config, engine, model, tokenizer, null);
                 model.Dispose(); // the engine holds its own copy
                 return new(path, format, engine.Config, engine, null, tokenizer, null);
@@ -102,6 +102,8 @@ public static class ModelOpener
             catch (NotSupportedException e) { refusal = e.Message; }
             if (o.KvType != KvCacheType.F32)
                 throw new NotSupportedException($"{path}: a {o.KvType} KV cache needs the inference engine, which does not run this model ({refusal}); the reference model keeps f32.");
+            if (o.BeyondTrainingContext && o.ContextLength > model.Config.MaxPositions)
+                throw new NotSupportedException($"{path}: a context of {o.ContextLength} beyond the training context ({model.Config.MaxPositions}) needs the inference engine, which does not run this model ({refusal}).");
             return new(path, format, model.Config, new DecoderModelLm(model, o.MaxSequences, o.ContextLength), model, tokenizer, refusal);
         }
         catch { model.Dispose(); throw; }

@@ -58,13 +58,8 @@ public static class GgufTokenizerLoader
 
     private static SpecialTokens Specials(GgufMetadata md, int count, int? bos, int? eos, int? unk, bool addBos, bool addEos)
     {
-        int? Id(string key, int? fallback)
-        {
-            var v = md.GetInt32(key) ?? fallback;
-            if (v is int i && (i < 0 || i >= count))
-                return null; // llama.cpp treats -1 / out-of-range as "none"
-            return v;
-        }
+        // Absent: the vocabulary type's default; present: that id, or none (u32 4294967295, -1, out of range).
+        int? Id(string key, int? fallback) => md.TryGetTokenId(key, count, out int? id) ? id : fallback;
         return new SpecialTokens
         {
             Bos = Id(GgufKeys.TokenizerBosId, bos), Eos = Id(GgufKeys.TokenizerEosId, eos), Unk = Id(GgufKeys.TokenizerUnknownId, unk),
