@@ -21,6 +21,7 @@ public static class PeftMethods
     static PeftMethods()
     {
         // One line per method, e.g. Register("LORA", LoraAdapter.Attach);
+        Register(HoulsbyAdapter.Type, HoulsbyAdapter.Attach);
     }
 
     private static void Register(string peftType, PeftAttach attach) => Table.Add(peftType, attach);
