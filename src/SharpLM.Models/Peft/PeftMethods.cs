@@ -25,6 +25,7 @@ public static class PeftMethods
         Register(PromptTuningAdapter.Type, PromptTuningAdapter.Attach);
         Register(PTuningAdapter.Type, PTuningAdapter.Attach);
         Register(PrefixTuningAdapter.Type, PrefixTuningAdapter.Attach);
+        Register(AdaptionPromptAdapter.Type, AdaptionPromptAdapter.Attach);
     }
 
     private static void Register(string peftType, PeftAttach attach) => Table.Add(peftType, attach);
