@@ -27,7 +27,8 @@ tests/SharpLM.Models.Tests/Fixtures/peft/<case>/:
                                                      encoder's output)
     oracle.safetensors   input_ids, targets (I64), logits (F64, real tokens only), loss (F64),
                          param.<name> (F32, the trainable tensors under PEFT's module names) and
-                         grad.<name> (F64) of the mean next-token cross-entropy (ignore_index -100)
+                         grad.<name> (F64) of the mean next-token cross-entropy (ignore_index -100);
+                         greedy_prompt, greedy_tokens (I64): 8 greedy tokens after ids[0, :5], recomputed in full
 
 Everything is computed in float64 from float32 parameters. Run from the repository root:
 
@@ -282,8 +283,24 @@ def run_case(name, base, params, forward_kwargs, config, saved, leaves=None):
     for k in sorted(params):
         o.f32("param." + k, params[k])
         o.f64("grad." + k, w64[k].grad)
+    with torch.no_grad():  # greedy continuation of a 5-token prompt, full recomputation every step
+        seq = ids[0, :5].tolist()
+        for _ in range(8):
+            seq.append(FORWARD[base](p, c, torch.tensor([seq]), **forward_kwargs_1(forward_kwargs, w64))[0, -1].argmax().item())
+    o.i64("greedy_prompt", ids[0, :5])
+    o.i64("greedy_tokens", torch.tensor(seq[5:]))
     o.write(os.path.join(d, "oracle.safetensors"))
     print(f"{name}: {sum(v.numel() for v in params.values())} adapter parameters, loss {loss.item():.6f}")
+
+
+def forward_kwargs_1(forward_kwargs, w64):
+    """The adapter's forward arguments for a batch of one sequence (prefix keys/values are built per batch)."""
+    global B
+    saved, B = B, 1
+    try:
+        return forward_kwargs(w64)
+    finally:
+        B = saved
 
 
 def kaiming_linear(out_f, in_f):

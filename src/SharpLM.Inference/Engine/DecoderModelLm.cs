@@ -3,7 +3,8 @@
 // first use, sized to the model's context); ForwardBatch runs the chunks one after another (the reference is
 // not about speed). Position 0 starts a new sequence in a slot, any other position must continue at the
 // slot's cached length (KvCache can append, not truncate). contextLength caps each slot's cache like
-// DecoderEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context).
+// DecoderEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context). An adapter's
+// virtual tokens (prompt tuning, P-tuning, prefix tuning) sit in the cache before position 0 and count against it.
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
@@ -55,12 +56,15 @@ public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1, int
 
     private void Run(int slot, ReadOnlySpan<int> tokens, int position, Span<float> lastLogits)
     {
-        if (position + tokens.Length > ContextLength)
-            throw new InvalidOperationException($"DecoderModelLm: positions {position}..{position + tokens.Length - 1} exceed the context length {ContextLength}.");
+        int virtualTokens = model.VirtualTokens?.Count ?? 0;                          // a prompt/prefix adapter's, cached before position 0
+        if (virtualTokens + position + tokens.Length > ContextLength)
+            throw new InvalidOperationException(virtualTokens == 0
+                ? $"DecoderModelLm: positions {position}..{position + tokens.Length - 1} exceed the context length {ContextLength}."
+                : $"DecoderModelLm: the {virtualTokens} virtual tokens of the {model.VirtualTokens!.Description} and positions {position}..{position + tokens.Length - 1} exceed the context length {ContextLength}.");
         var cache = _caches[slot];
         if (position == 0) (cache ??= _caches[slot] = NewCache()).Clear();
-        else if (cache is null || cache.Length != position)
-            throw new NotSupportedException($"DecoderModelLm: slot {slot} can only continue at its cached length {cache?.Length ?? 0}, not at position {position}.");
+        else if (cache is null || cache.Length != virtualTokens + position)
+            throw new NotSupportedException($"DecoderModelLm: slot {slot} can only continue at its cached length {Math.Max(0, (cache?.Length ?? 0) - virtualTokens)}, not at position {position}.");
         model.Eval();
         using var scope = TensorScope.Begin();
         using var _ = GradMode.NoGrad();
