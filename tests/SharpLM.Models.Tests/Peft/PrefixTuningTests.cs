@@ -37,6 +37,17 @@ public class PrefixTuningTests(ITestOutputHelper log)
     public void DecodingWithTheCacheEqualsTheFullForward(string caseName, string baseName) => KvCacheCheck.Run(caseName, baseName);
 
     [Fact]
+    public void GradientsAreTheSameWithActivationCheckpointing()
+    {
+        // Checkpointing recomputes each block in backward; the prefix is built inside the block from leaf parameters.
+        using var model = new SharpLM.Models.Transformer.DecoderModel(SharpLM.Models.Families.HfConfig.Load(PeftPromptOracle.BaseDir("llama_gqa")) with { ActivationCheckpointing = true });
+        model.LoadStateDict(ModelFiles.LoadWeights(Path.Combine(PeftPromptOracle.BaseDir("llama_gqa"), "model.safetensors")));
+        model.Train(); // dropout is 0: training mode only switches checkpointing on
+        var adapter = PrefixTuningAdapter.Attach(model, 3, prefixProjection: true, encoderHiddenSize: 20);
+        PeftPromptOracle.CheckForwardAndGradients(log, "prefix_proj_llama_gqa", model, adapter.Encoder.NamedParameters().ToDictionary(p => p.Name, p => p.Param));
+    }
+
+    [Fact]
     public void ZeroInitAndDetach()
     {
         using var model = PeftPromptOracle.BaseModel("llama_gqa");
