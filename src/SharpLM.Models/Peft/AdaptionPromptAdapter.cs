@@ -117,7 +117,5 @@ public sealed class AdaptionPromptAdapter : IPeftAdapter
     {
         foreach (var (_, layer, lp) in _layers)
             if (ReferenceEquals(layer.AdaptionPrompt, lp)) layer.AdaptionPrompt = null;
-        foreach (var (_, _, lp) in _layers) { lp.Prompt.Dispose(); lp.Gate.Dispose(); }
-        _layers.Clear();
     }
 }

@@ -50,9 +50,12 @@ public sealed class DecoderModel : Module
         get => _virtualTokens;
         set
         {
+            bool kv = value?.Kind == VirtualTokenKind.KeysValues;
+            if (kv && _layers.FirstOrDefault(s => s.Value is not DecoderLayer) is { } other)
+                throw new InvalidOperationException($"DecoderModel: {value!.Description} puts keys/values into each DecoderLayer, but a layer is a {other.Value.GetType().Name}.");
             _virtualTokens = value;
             foreach (var slot in _layers)
-                if (slot.Value is DecoderLayer layer) layer.KvPrefix = value?.Kind == VirtualTokenKind.KeysValues ? value : null;
+                if (slot.Value is DecoderLayer layer) layer.KvPrefix = kv ? value : null;
         }
     }
     private IVirtualTokens? _virtualTokens;
