@@ -32,6 +32,9 @@ public class PeftPromptGenerationTests
         var expected = fx.Values("greedy_tokens").Select(v => (int)v).ToArray();
         var r = new TextGenerator(model).Generate(prompt, new GenerationOptions { MaxNewTokens = expected.Length });
         Assert.Equal(expected, r.Tokens);
+        // Beam search sizes its caches to prompt + new tokens; the virtual tokens come on top.
+        var beams = new BeamSearch(model).Run(prompt, beams: 2, maxNewTokens: expected.Length);
+        Assert.Equal(expected.Length, beams[0].Tokens.Length);
     }
 
     [Fact]
@@ -45,5 +48,6 @@ public class PeftPromptGenerationTests
         lm.Forward([4], 3, logits);                                                      // continues at the real position
         var e = Assert.Throws<InvalidOperationException>(() => lm.Forward([5], 4, logits));
         Assert.Contains("28 virtual tokens", e.Message);
+        Assert.Contains("context length 32", e.Message);
     }
 }
