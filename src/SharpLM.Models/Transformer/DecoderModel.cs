@@ -75,7 +75,7 @@ public sealed class DecoderModel : Module
         int nv = virt?.Count ?? 0;
         if (virt is not null && startPos + nv + t > Config.MaxPositions)
             throw new ArgumentException($"DecoderModel.Forward: the {nv} virtual tokens of the {virt.Description} and {t} input tokens (from position {startPos}) exceed the context length {Config.MaxPositions}.");
-        if (startPos + nv + t > Config.MaxPositions)
+        if (startPos + t > Config.MaxPositions)
             throw new ArgumentException($"DecoderModel.Forward: positions {startPos}..{startPos + t - 1} exceed the context length {Config.MaxPositions}.");
         bool prompt = virt?.Kind == VirtualTokenKind.Embeddings;
         if (virt is not null && !prompt) startPos += nv;                                // prefix keys/values hold the first positions

@@ -92,6 +92,20 @@ public class PromptTuningTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void SampleVocabInitCopiesRowsOfTheModelsEmbedding()
+    {
+        using var model = PeftPromptOracle.BaseModel("llama_gqa");
+        var adapter = PromptTuningAdapter.Attach(model, 6, PromptTuningInit.SampleVocab, seed: 11);
+        var rows = adapter.StateDict()[PromptLearningAdapter.TensorName].ToArray();
+        var embed = model.StateDict()["model.embed_tokens.weight"].ToArray();
+        for (int r = 0; r < 6; r++)
+        {
+            var row = rows.AsSpan(r * 32, 32).ToArray();
+            Assert.Contains(Enumerable.Range(0, 64), id => embed.AsSpan(id * 32, 32).SequenceEqual(row));
+        }
+    }
+
+    [Fact]
     public void VirtualTokensPlusInputBeyondTheContextIsAClearError()
     {
         using var model = PeftPromptOracle.BaseModel("gpt2");                      // n_positions 32
