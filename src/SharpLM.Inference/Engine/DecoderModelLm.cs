@@ -3,7 +3,8 @@
 // first use, sized to the model's context); ForwardBatch runs the chunks one after another (the reference is
 // not about speed). Position 0 starts a new sequence in a slot, any other position must continue at the
 // slot's cached length (KvCache can append, not truncate). contextLength caps each slot's cache like
-// DecoderEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context).
+// DecoderEngine's (beam search sizes it to prompt + new tokens rather than the model's whole context). An adapter's
+// virtual tokens (prompt tuning, P-tuning, prefix tuning) sit in the cache before position 0 and count against it.
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
@@ -50,6 +51,7 @@ public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1, int
         CheckSlot(from, nameof(from)); CheckSlot(to, nameof(to));
         if (from == to) return;
         if (_caches[from] is not { } source) { _caches[to]?.Clear(); return; }
+        if (_caches[to] is { } old && old.Capacity < source.Capacity) { old.Dispose(); _caches[to] = null; }
         (_caches[to] ??= NewCache()).CopyFrom(source);
     }
 
@@ -57,10 +59,17 @@ public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1, int
     {
         if (position + tokens.Length > ContextLength)
             throw new InvalidOperationException($"DecoderModelLm: positions {position}..{position + tokens.Length - 1} exceed the context length {ContextLength}.");
+        int virtualTokens = model.VirtualTokens?.Count ?? 0;                          // a prompt/prefix adapter's, cached before position 0
+        if (virtualTokens + position + tokens.Length > model.Config.MaxPositions)
+            throw new InvalidOperationException($"DecoderModelLm: the {virtualTokens} virtual tokens of the {model.VirtualTokens!.Description} and positions {position}..{position + tokens.Length - 1} exceed the model's context length {model.Config.MaxPositions}.");
         var cache = _caches[slot];
-        if (position == 0) (cache ??= _caches[slot] = NewCache()).Clear();
-        else if (cache is null || cache.Length != position)
-            throw new NotSupportedException($"DecoderModelLm: slot {slot} can only continue at its cached length {cache?.Length ?? 0}, not at position {position}.");
+        if (position == 0)
+        {
+            if (cache is not null && cache.Capacity < CacheCapacity) { cache.Dispose(); cache = _caches[slot] = null; } // an adapter's virtual tokens need room
+            (cache ??= _caches[slot] = NewCache()).Clear();
+        }
+        else if (cache is null || cache.Length != virtualTokens + position)
+            throw new NotSupportedException($"DecoderModelLm: slot {slot} can only continue at its cached length {Math.Max(0, (cache?.Length ?? 0) - virtualTokens)}, not at position {position}.");
         model.Eval();
         using var scope = TensorScope.Begin();
         using var _ = GradMode.NoGrad();
@@ -69,7 +78,10 @@ public sealed class DecoderModelLm(DecoderModel model, int maxSequences = 1, int
         y.Narrow(1, tokens.Length - 1, 1).ToArray().AsSpan().CopyTo(lastLogits);
     }
 
-    private KvCache NewCache() => new(model.Config, 1, ContextLength);
+    /// <summary>ContextLength real positions after the adapter's virtual tokens, within the model's context.</summary>
+    private int CacheCapacity => Math.Min(model.Config.MaxPositions, ContextLength + (model.VirtualTokens?.Count ?? 0));
+
+    private KvCache NewCache() => new(model.Config, 1, CacheCapacity);
 
     private int CheckSlot(int slot, string param) => (uint)slot < (uint)_caches.Length ? slot
         : throw new ArgumentOutOfRangeException(param, slot, $"DecoderModelLm: slot {slot} is outside [0, {_caches.Length}) (opened with maxSequences = {_caches.Length}).");

@@ -57,6 +57,24 @@ public sealed class DecoderLayer : Module, IDecoderBlock
                                    : _ffnNorm.Forward(h + Ops.Dropout(FeedForward(h), c.Dropout, seed + 2, train)));
     }
 
+    /// <summary>Prefix tuning's keys/values before the sequence (set through DecoderModel.VirtualTokens; null: none).</summary>
+    internal IVirtualTokens? KvPrefix { get; set; }
+
+    /// <summary>LLaMA-Adapter's gated attention over learned prompts, added to the attention output (null: none).</summary>
+    public IAdaptionPrompt? AdaptionPrompt { get; set; }
+
+    /// <summary>The layer's key and value projections of <paramref name="x"/> [..., C] → 2 × [..., Hkv·hd].</summary>
+    public (Tensor K, Tensor V) ProjectKeysValues(Tensor x)
+    {
+        int kvDim = _c.KvHeads * _c.HeadDim;
+        if (_qkv is null) return (_k!.Value.Forward(x), _v!.Value.Forward(x));
+        var parts = Ops.Split(_qkv.Value.Forward(x), [_c.Dim, kvDim, kvDim], -1);
+        return (parts[1], parts[2]);
+    }
+
+    /// <summary>The attention output projection of <paramref name="x"/> [..., C].</summary>
+    public Tensor ProjectOutput(Tensor x) => _o.Value.Forward(x);
+
     private Tensor Attention(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache)
     {
         var c = _c;
@@ -76,10 +94,16 @@ public sealed class DecoderLayer : Module, IDecoderBlock
             q = Ops.Rope(q, positions, c.RopeTheta, c.RopeLayout, c.RopeScaling);
             k = Ops.Rope(k, positions, c.RopeTheta, c.RopeLayout, c.RopeScaling);
         }
+        if (KvPrefix is { } prefix && (cache is null || cache.Length == 0))                // a sequence starts: prefix first
+        {
+            var (pk, pv) = prefix.KeysValues(_index, b);                                     // (B, Hkv, P, hd)
+            (k, v) = (Ops.Concat([pk, k], 2), Ops.Concat([pv, v], 2));                      // (B, Hkv, P+T, hd)
+        }
         if (cache is not null) (k, v) = cache.Append(_index, k, v);                         // (B, Hkv, past+T, hd)
         var a = Ops.ScaledDotProductAttention(q, k, v, causal: true, alibiSlopes: alibi,
             dropoutP: c.AttentionDropout, seed: seed, training: Training);                   // (B, H, T, hd)
-        return _o.Value.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                     // (B, T, C)
+        var o = _o.Value.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                   // (B, T, C)
+        return AdaptionPrompt is { } adaption ? o + adaption.Output(this, q) : o;
     }
 
     private Tensor FeedForward(Tensor x) => _c.Mlp switch

@@ -42,8 +42,28 @@ public sealed class DecoderModel : Module
     }
 
     /// <summary>
+    /// Virtual tokens an adapter puts before every sequence (prompt tuning, P-tuning, prefix tuning), or null.
+    /// They take the first positions, go into a KV cache once (when it is empty), and get no logits.
+    /// </summary>
+    public IVirtualTokens? VirtualTokens
+    {
+        get => _virtualTokens;
+        set
+        {
+            bool kv = value?.Kind == VirtualTokenKind.KeysValues;
+            if (kv && _layers.FirstOrDefault(s => s.Value is not DecoderLayer) is { } other)
+                throw new InvalidOperationException($"DecoderModel: {value!.Description} puts keys/values into each DecoderLayer, but a layer is a {other.Value.GetType().Name}.");
+            _virtualTokens = value;
+            foreach (var slot in _layers)
+                if (slot.Value is DecoderLayer layer) layer.KvPrefix = kv ? value : null;
+        }
+    }
+    private IVirtualTokens? _virtualTokens;
+
+    /// <summary>
     /// Token ids i32 [B, T] → logits [B, T, V]; <paramref name="startPos"/> offsets the positions. With a
     /// <paramref name="cache"/>, positions continue from the cached length and the new keys/values are appended.
+    /// With <see cref="VirtualTokens"/>, a sequence's first forward (no cache, or an empty one) puts them first.
     /// </summary>
     public Tensor Forward(Tensor ids, int startPos = 0, KvCache? cache = null)
     {
@@ -51,12 +71,20 @@ public sealed class DecoderModel : Module
         if (ids.Rank != 2 || ids.DType != DType.I32)
             throw new ArgumentException($"DecoderModel.Forward: ids must be i32 [batch, time], got {ids}.");
         int t = ids.Shape[1];
+        var virt = cache is null || cache.Length == 0 ? _virtualTokens : null;          // virtual tokens start a sequence
+        int nv = virt?.Count ?? 0;
+        if (virt is not null && startPos + nv + t > Config.MaxPositions)
+            throw new ArgumentException($"DecoderModel.Forward: the {nv} virtual tokens of the {virt.Description} and {t} input tokens (from position {startPos}) exceed the context length {Config.MaxPositions}.");
         if (startPos + t > Config.MaxPositions)
             throw new ArgumentException($"DecoderModel.Forward: positions {startPos}..{startPos + t - 1} exceed the context length {Config.MaxPositions}.");
-        var positions = Tensor.Arange(startPos, startPos + t, 1, DType.I32); // owned by the caller's scope
+        bool prompt = virt?.Kind == VirtualTokenKind.Embeddings;
+        if (virt is not null && !prompt) startPos += nv;                                // prefix keys/values hold the first positions
+        int tx = prompt ? nv + t : t;
+        var positions = Tensor.Arange(startPos, startPos + tx, 1, DType.I32); // owned by the caller's scope
         var x = _embed.Forward(ids);                                                   // (B, T, C)
+        if (prompt) x = Ops.Concat([virt!.Embeddings(ids.Shape[0]), x], 1);             // (B, NV+T, C)
         if (_pos is not null) x = x + _pos.Forward(positions);
-        if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, t, Config.Dim);
+        if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, tx, Config.Dim);
         x = Ops.Dropout(x, Config.Dropout, _dropoutSeeds.NextUInt64(), Training);
         foreach (var slot in _layers)
         {
@@ -66,7 +94,8 @@ public sealed class DecoderModel : Module
                 ? Checkpointing.Run(h => layer.Forward(h, positions, _alibi, seed), x)   // keeps only the block input
                 : layer.Forward(x, positions, _alibi, seed, cache);
         }
-        cache?.Commit(t);
+        cache?.Commit(virt is null ? t : nv + t);
+        if (prompt) x = x.Narrow(1, nv, t);                                            // the real tokens' states
         x = _finalNorm.Forward(x);
         return Hooked(ids, _head is not null ? _head.Value.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1))); // (B, T, V)
     }
