@@ -122,6 +122,7 @@ internal static class PretrainCommand
     {
         var prompt = tok.Encode("Once upon a time");
         int budget = Math.Min(160, model.Config.MaxPositions - prompt.Length);
+        if (budget < 1) return tok.Decode(prompt); // the prompt fills the context: nothing to add
         var r = new TextGenerator(model).Generate(prompt, new GenerationOptions
         {
             MaxNewTokens = budget, Sampling = new SamplingOptions { Temperature = 0.8f, TopK = 20, Seed = seed },

@@ -22,7 +22,7 @@ public sealed record CliResult(int Code, string Out, string Err)
             .Where(l => !l.StartsWith("note:") && !l.StartsWith("Try 'sharplm")).ToArray();
         Assert.True(lines.Length >= 1, $"no error line: {this}");
         string error = lines[^1];
-        Assert.StartsWith("sharplm ", error);
+        Assert.StartsWith("sharplm", error);
         foreach (var f in fragments) Assert.True(error.Contains(f, StringComparison.OrdinalIgnoreCase), $"'{f}' not in the error line: {this}");
         Assert.DoesNotContain("   at ", Err);                        // no stack trace
         Assert.DoesNotMatch(@"(?<![/\w.-])SharpLM\.[A-Z]\w*\.", error);  // no internal type names
