@@ -7,6 +7,7 @@ using SharpLM.Inference.Generation;
 using SharpLM.Inference.Loading;
 using SharpLM.Inference.Sampling;
 using SharpLM.Text.ChatTemplates;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -14,12 +15,12 @@ internal static class ChatCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "HF folder, .gguf or llama2.c .bin (with its tokenizer).", Required = true };
+        var model = CliOptions.Model("HF folder, .gguf or llama2.c .bin (with its tokenizer).");
         var system = new Option<string?>("--system") { Description = "System prompt." };
-        var max = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
-        var temp = new Option<float>("--temperature") { DefaultValueFactory = _ => 0.7f };
-        var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.9f };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
+        var max = CliOptions.AtLeast(new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256, Description = "Most tokens per reply." }, 1);
+        var temp = CliOptions.AtLeast(new Option<float>("--temperature") { DefaultValueFactory = _ => 0.7f, Description = "Sampling temperature; 0 = greedy." }, 0);
+        var topP = CliOptions.Range(new Option<float>("--top-p") { DefaultValueFactory = _ => 0.9f, Description = "Nucleus sampling probability mass, in (0, 1]." }, 0, 1, minExclusive: true);
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL, Description = "Sampling seed." };
         var kv = GenerateCommand.KvTypeOption();
         var threads = GenerateCommand.ThreadsOption();
         var ctx = GenerateCommand.CtxSizeOption();
@@ -41,7 +42,7 @@ internal static class ChatCommand
                 while (!cancel.IsCancellationRequested)
                 {
                     Console.Write("> ");
-                    var line = Console.ReadLine();
+                    var line = StandardInput.ReadLine();
                     if (string.IsNullOrWhiteSpace(line)) break;
                     history.Add(ChatMessage.User(line));
                     var prompt = tok.Encode(opened.Template.Render(history, addGenerationPrompt: true).Text);
@@ -62,8 +63,7 @@ internal static class ChatCommand
             }
             catch (Exception e) when (ModelOpener.IsBadInput(e) || e is InvalidOperationException)
             {
-                Console.Error.WriteLine($"chat: {e.Message}");
-                return 2;
+                return CliError.Print("chat", e);
             }
         });
         return cmd;

@@ -6,6 +6,7 @@ using SharpLM.Formats.Gguf;
 using SharpLM.Inference.Loading;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Text.Formats;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -15,9 +16,18 @@ internal static class ConvertCommand
     {
         var input = new Argument<string>("in") { Description = "Source: HF folder, .gguf or llama2.c .bin." };
         var output = new Argument<string>("out") { Description = "Target: *.gguf, *.bin (llama2.c v1) or a folder (HF safetensors + config.json)." };
-        var type = new Option<string>("--type") { Description = "GGUF weight type: f32, f16, bf16, q8_0, q4_0.", DefaultValueFactory = _ => "f32" };
+        var type = new Option<string>("--type") { Description = "GGUF weight type: f32, f16, bf16, q8_0, q4_0 (GGUF targets only).", DefaultValueFactory = _ => "f32" };
+        type.AcceptOnlyFromAmong("f32", "f16", "bf16", "q8_0", "q4_0");
         var cmd = new Command("convert", "Convert a model between HF safetensors, GGUF and llama2.c.") { input, output, type };
-        cmd.SetAction(r => Run(r.GetValue(input)!, r.GetValue(output)!, r.GetValue(type)!));
+        cmd.SetAction(r =>
+        {
+            string outPath = r.GetValue(output)!;
+            if (outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                return CliError.Print("convert", $"{outPath}: a single .safetensors file is not a target; expected *.gguf, *.bin (llama2.c) or a folder name (HF safetensors + config.json).", CliExit.Usage);
+            if (r.GetResult(type) is { Implicit: false } && ModelFile.FromTargetPath(outPath) != ModelFileFormat.Gguf)
+                return CliError.Print("convert", $"--type applies to GGUF targets only; {outPath} is a {ModelFile.FromTargetPath(outPath)} target, which stores f32 weights.", CliExit.Usage);
+            return Run(r.GetValue(input)!, outPath, r.GetValue(type)!);
+        });
         return cmd;
     }
 
@@ -34,6 +44,7 @@ internal static class ConvertCommand
             var type = ParseType(typeName);
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var fmt = ModelFile.FromTargetPath(output);
+            if (fmt == ModelFileFormat.HfDirectory) CliFiles.RequireWritableFolder(output); else CliFiles.RequireWritableFile(output);
             using var opened = ModelOpener.Open(input, new ModelOpenOptions
             {
                 Executor = false, DecoderModel = true, Tokenizer = fmt == ModelFileFormat.Gguf ? TokenizerUse.IfPresent : TokenizerUse.None,
@@ -47,8 +58,7 @@ internal static class ConvertCommand
         }
         catch (Exception e) when (ModelOpener.IsBadInput(e))
         {
-            Console.Error.WriteLine($"convert: {e.Message}");
-            return 2;
+            return CliError.Print("convert", e);
         }
     }
 }

@@ -5,6 +5,7 @@ using System.CommandLine;
 using SharpLM.Data.IO;
 using SharpLM.Data.Shards;
 using SharpLM.Text.Formats;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -12,12 +13,12 @@ internal static class DataTokenizeCommand
 {
     public static Command Create()
     {
-        var tokenizer = new Option<string>("--tokenizer", "-t") { Description = "Tokenizer file or folder (tokenizer.json, GGUF, vocab.json+merges.txt, …).", Required = true };
+        var tokenizer = new Option<string>("--tokenizer") { Description = "Tokenizer file or folder (tokenizer.json, GGUF, vocab.json+merges.txt, …).", Required = true };
         var input = new Option<FileInfo[]>("--input", "-i") { Description = "Input files.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out", "-o") { Description = "Output folder for shard_NNNNN.bin/.json.", Required = true };
-        var perShard = new Option<long>("--shard-tokens") { DefaultValueFactory = _ => 10_000_000 };
+        var output = new Option<string>("--output", "-o", "--out") { Description = "Output folder for shard_NNNNN.bin/.json.", Required = true };
+        var perShard = CliOptions.AtLeast(new Option<long>("--shard-tokens") { DefaultValueFactory = _ => 10_000_000, Description = "Tokens per shard file." }, 1);
         var eosOpt = new Option<string>("--eos") { Description = "Separator token appended after each document.", DefaultValueFactory = _ => "<|endoftext|>" };
-        var txt = new Option<TxtMode>("--txt-mode") { DefaultValueFactory = _ => TxtMode.Paragraph };
+        var txt = new Option<TxtMode>("--txt-mode") { DefaultValueFactory = _ => TxtMode.Paragraph, Description = "How .txt files split into documents." };
         var cmd = new Command("tokenize", "Tokenize documents into binary token shards for training.") { tokenizer, input, output, perShard, eosOpt, txt };
         cmd.SetAction((r, cancel) =>
         {
@@ -25,8 +26,12 @@ internal static class DataTokenizeCommand
             {
                 var tok = TokenizerLoader.Load(r.GetValue(tokenizer)!);
                 string eosText = r.GetValue(eosOpt)!;
-                int eos = tok.TokenToId(eosText) ?? tok.Specials.Eos
-                    ?? throw new ArgumentException($"data tokenize: the tokenizer has no '{eosText}' token and no EOS; pass --eos.");
+                // A separator the user named must exist; the default falls back to the tokenizer's own EOS.
+                bool named = r.GetResult(eosOpt) is { Implicit: false };
+                int eos = tok.TokenToId(eosText) ?? (named ? null : tok.Specials.Eos)
+                    ?? throw new ArgumentException(named ? $"--eos '{eosText}' is not a token of {r.GetValue(tokenizer)}; expected one of its special tokens (e.g. {tok.IdToToken(tok.Specials.Eos ?? 0)})."
+                                                         : $"the tokenizer has no '{eosText}' token and no EOS; pass --eos.");
+                CliFiles.RequireWritableFolder(r.GetValue(output)!);
                 var report = new ReadReport();
                 var docs = r.GetValue(input)!.SelectMany(f => CorpusReader.Read(f.FullName, report, r.GetValue(txt)));
                 var o = new ShardOptions(r.GetValue(output)!, Path.GetFileName(Path.GetFullPath(r.GetValue(tokenizer)!)), tok.VocabSize, eos, r.GetValue(perShard));
@@ -35,10 +40,9 @@ internal static class DataTokenizeCommand
                 Console.WriteLine($"{res.Documents:N0} documents → {res.Tokens:N0} tokens in {res.Shards} shards ({res.ResumedShards} kept from an earlier run) in {o.OutputDir}");
                 return Task.FromResult(0);
             }
-            catch (Exception e) when (e is ArgumentException or FileNotFoundException or FormatException or InvalidOperationException or InvalidDataException or NotSupportedException)
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidOperationException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"data tokenize: {e.Message}");
-                return Task.FromResult(2);
+                return Task.FromResult(CliError.Print("data tokenize", e));
             }
         });
         return cmd;

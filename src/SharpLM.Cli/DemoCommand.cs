@@ -9,7 +9,7 @@ internal static class DemoCommand
 {
     public static Command CreateDemo()
     {
-        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 300 };
+        var steps = SharpLM.Cli.Common.CliOptions.AtLeast(new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 300 }, 1);
         var seed = new Option<ulong>("--seed") { Description = "Random seed for data and weights.", DefaultValueFactory = _ => 1UL };
         var cmd = new Command("demo", "Smoke test: train a two-layer MLP on a generated spiral task in about a second.") { steps, seed };
         cmd.SetAction(r => Run(r.GetValue(steps), r.GetValue(seed)));

@@ -7,6 +7,7 @@ using SharpLM.Inference.Engine;
 using SharpLM.Eval.Harness;
 using SharpLM.Eval.Reports;
 using SharpLM.Inference.Loading;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -14,16 +15,18 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "HF folder (with tokenizer.json), .gguf or llama2.c .bin.", Required = true };
-        var tasks = new Option<string>("--tasks") { Description = "Comma-separated task JSON files (see tasks/).", Required = true };
-        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N documents of each task." };
-        var outDir = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "runs/eval" };
+        var model = CliOptions.Model("HF folder (with tokenizer.json), .gguf or llama2.c .bin.");
+        var tasks = CliOptions.NonEmpty(new Option<string>("--tasks") { Description = "Comma-separated task JSON files (see tasks/).", Required = true });
+        var limit = CliOptions.AtLeast(new Option<int?>("--limit") { Description = "Evaluate only the first N documents of each task (N ≥ 1)." }, 1);
+        var outDir = new Option<string>("--output", "-o", "--out") { Description = "Report folder.", DefaultValueFactory = _ => "runs/eval" };
         var cmd = new Command("eval", "Evaluate a model on harness tasks.") { model, tasks, limit, outDir };
         cmd.SetAction(r =>
         {
             try
             {
                 var specs = r.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TaskSpec.Load).ToList();
+                if (specs.Count == 0) return CliError.Print("eval", "--tasks names no task file; expected comma-separated task JSON files.", CliExit.Usage);
+                CliFiles.RequireWritableFolder(r.GetValue(outDir)!);
                 using var opened = ModelOpener.Open(r.GetValue(model)!, new ModelOpenOptions { Tokenizer = TokenizerUse.Required });
                 var tok = opened.Tokenizer!;
                 // Scored as it runs: on the engine (all-positions logits) wherever the model opens there.
@@ -44,8 +47,7 @@ internal static class EvalCommand
             }
             catch (Exception e) when (e is TaskSpecException or InvalidOperationException || ModelOpener.IsBadInput(e))
             {
-                Console.Error.WriteLine($"eval: {e.Message}");
-                return 2;
+                return CliError.Print("eval", e);
             }
         });
         return cmd;

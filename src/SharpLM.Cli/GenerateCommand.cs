@@ -10,7 +10,7 @@ using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
 using SharpLM.Inference.Loading;
 using SharpLM.Inference.Sampling;
-using SharpLM.Tensors.Threading;
+using SharpLM.Cli.Common;
 using SharpLM.Text.Formats;
 
 namespace SharpLM.Cli;
@@ -19,24 +19,24 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "HF folder, .gguf or llama2.c .bin.", Required = true };
+        var model = CliOptions.Model("HF folder, .gguf or llama2.c .bin.");
         var text = new Option<string?>("--prompt") { Description = "Prompt text (encoded with the model's tokenizer)." };
         var ids = new Option<string?>("--prompt-ids") { Description = "Comma-separated prompt token ids (instead of --prompt)." };
         var file = new Option<string?>("--prompt-file") { Description = "UTF-8 file with one prompt per line (blank lines skipped), generated as one batch." };
-        var batch = new Option<int?>("--batch") { Description = $"With --prompt-file: most sequences decoded together (default: the number of prompts, at most {DefaultBatch})." };
-        var max = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 64 };
-        var temp = new Option<float>("--temperature") { DefaultValueFactory = _ => 0f, Description = "0 = greedy." };
-        var topK = new Option<int>("--top-k") { DefaultValueFactory = _ => 0 };
-        var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 1f };
-        var minP = new Option<float>("--min-p") { DefaultValueFactory = _ => 0f };
-        var rep = new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => 1f };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
+        var batch = CliOptions.AtLeast(new Option<int?>("--batch") { Description = $"With --prompt-file: most sequences decoded together (default: the number of prompts, at most {DefaultBatch})." }, 1);
+        var max = CliOptions.AtLeast(new Option<int>("--max-tokens") { DefaultValueFactory = _ => 64, Description = "Most new tokens to generate." }, 1);
+        var temp = CliOptions.AtLeast(new Option<float>("--temperature") { DefaultValueFactory = _ => 0f, Description = "Sampling temperature; 0 = greedy." }, 0);
+        var topK = CliOptions.AtLeast(new Option<int>("--top-k") { DefaultValueFactory = _ => 0, Description = "Sample among the K most likely tokens; 0 = all." }, 0);
+        var topP = CliOptions.Range(new Option<float>("--top-p") { DefaultValueFactory = _ => 1f, Description = "Nucleus sampling: the smallest set of tokens with this much probability, in (0, 1]." }, 0, 1, minExclusive: true);
+        var minP = CliOptions.Range(new Option<float>("--min-p") { DefaultValueFactory = _ => 0f, Description = "Drop tokens less likely than this fraction of the most likely one, in [0, 1]." }, 0, 1);
+        var rep = CliOptions.Positive(new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => 1f, Description = "Divide the logits of tokens already present by this (CTRL); 1 = off." });
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL, Description = "Sampling seed." };
         var stop = new Option<string?>("--stop-ids") { Description = "Comma-separated stop token ids." };
         var stopText = new Option<string[]>("--stop") { Description = "Stop string (repeatable): the text ends before its first occurrence.", AllowMultipleArgumentsPerToken = false };
-        var beams = new Option<int?>("--beams") { Description = "Beam search with N beams (deterministic; not with sampling or --prompt-file)." };
+        var beams = CliOptions.AtLeast(new Option<int?>("--beams") { Description = "Beam search with N beams (deterministic; not with sampling or --prompt-file)." }, 1);
         var lengthPenalty = new Option<float>("--length-penalty") { DefaultValueFactory = _ => 1f, Description = "With --beams: hypothesis score = Σ log p / length^P." };
         var kv = KvTypeOption();
-        var threads = ThreadsOption();
+        var threads = CliOptions.Threads("Threads for the matmuls and attention (default: all cores).");
         var ctx = CtxSizeOption();
         var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads, ctx };
         cmd.SetAction(r =>
@@ -86,8 +86,7 @@ internal static class GenerateCommand
             }
             catch (Exception e) when (ModelOpener.IsBadInput(e) || e is InvalidOperationException)
             {
-                Console.Error.WriteLine($"generate: {e.Message}");
-                return 2;
+                return CliError.Print("generate", e);
             }
         });
         return cmd;
@@ -151,25 +150,23 @@ internal static class GenerateCommand
 
     /// <summary>--ctx-size N: positions per sequence, as llama.cpp's -c (default: what the request needs, at most the model's training context).</summary>
     public static Option<int?> CtxSizeOption() =>
-        new("--ctx-size", "-c") { Description = "Context size in tokens per sequence (default: the model's training context, or what the request needs); larger than the training context runs on with a warning, as llama.cpp's -c." };
+        CliOptions.AtLeast(new Option<int?>("--ctx-size", "-c") { Description = "Context size in tokens per sequence (default: the model's training context, or what the request needs); larger than the training context runs on with a warning, as llama.cpp's -c." }, 1);
 
     public static int? CheckCtxSize(int? n) =>
         n is < 1 ? throw new ArgumentException($"--ctx-size must be at least 1, got {n}.") : n;
 
-    /// <summary>--threads N: the worker pool's size for the run (default: every core).</summary>
-    public static Option<int?> ThreadsOption() =>
-        new("--threads", "-t") { Description = $"Threads for the matmuls and attention (default: all {Environment.ProcessorCount} cores)." };
+    /// <summary>--threads N: the worker pool's size for the run (default: every core); CliOptions.Threads, kept for the verbs that call it here.</summary>
+    public static Option<int?> ThreadsOption() => CliOptions.Threads("Threads for the matmuls and attention (default: all cores).");
 
-    public static void UseThreads(int? threads)
-    {
-        if (threads is not { } n) return;
-        if (n < 1) throw new ArgumentException($"--threads must be at least 1, got {n}.");
-        WorkerPool.SetThreads(n);
-    }
+    public static void UseThreads(int? threads) => CliOptions.UseThreads(threads);
 
     /// <summary>--kv-type f32|f16 (the engine's KV cache: f32 exact, f16 like llama.cpp at half the memory).</summary>
-    public static Option<string> KvTypeOption() =>
-        new("--kv-type") { DefaultValueFactory = _ => "f32", Description = "KV cache type: f32 (exact) or f16 (half the memory, as llama.cpp; needs the inference engine)." };
+    public static Option<string> KvTypeOption()
+    {
+        var o = new Option<string>("--kv-type") { DefaultValueFactory = _ => "f32", Description = "KV cache type: f32 (exact) or f16 (half the memory, as llama.cpp; needs the inference engine)." };
+        o.AcceptOnlyFromAmong("f32", "f16");
+        return o;
+    }
 
     public static KvCacheType ParseKvType(string s) => s.ToLowerInvariant() switch
     {

@@ -4,6 +4,7 @@ using System.CommandLine;
 using SharpLM.Models.Families;
 using SharpLM.Models.Memory;
 using SharpLM.Models.Transformer;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -13,7 +14,7 @@ internal static class ModelCommand
     {
         var preset = new Option<string?>("--preset") { Description = $"One of: {string.Join(", ", DecoderPresets.ByName.Keys)}." };
         var config = new Option<string?>("--config") { Description = "A Hugging Face config.json (or its folder)." };
-        var rank = new Option<int>("--lora-rank") { Description = "LoRA rank on q/v projections for the LoRA rows.", DefaultValueFactory = _ => 8 };
+        var rank = CliOptions.AtLeast(new Option<int>("--lora-rank") { Description = "LoRA rank on q/v projections for the LoRA rows.", DefaultValueFactory = _ => 8 }, 1);
         var info = new Command("info", "Parameter count and memory needed for inference and training.") { preset, config, rank };
         info.SetAction(r => Info(r.GetValue(preset), r.GetValue(config), r.GetValue(rank)));
         return new Command("model", "Inspect model configurations.") { info };
@@ -26,12 +27,11 @@ internal static class ModelCommand
         {
             if (configPath is not null) c = HfConfig.Load(configPath);
             else if (preset is not null && DecoderPresets.ByName.TryGetValue(preset, out var p)) c = p;
-            else { Console.Error.WriteLine($"model info: give --config PATH or --preset NAME (one of {string.Join(", ", DecoderPresets.ByName.Keys)})."); return 2; }
+            else return CliError.Print("model info", $"give --config PATH or --preset NAME (one of {string.Join(", ", DecoderPresets.ByName.Keys)}).", CliExit.Usage);
         }
         catch (Exception e) when (e is SharpLM.Formats.ModelFormatException or FormatException or NotSupportedException or FileNotFoundException or ArgumentException or System.Text.Json.JsonException)
         {
-            Console.Error.WriteLine($"model info: {e.Message}");
-            return 2;
+            return CliError.Print("model info", e);
         }
         long n = DecoderLayout.Count(c);
         Console.WriteLine($"family {c.Family}: dim {c.Dim}, layers {c.Layers}, heads {c.Heads} (kv {c.KvHeads}), ffn {c.FfnDim}, vocab {c.VocabSize}, context {c.MaxPositions}");

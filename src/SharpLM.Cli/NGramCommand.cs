@@ -5,6 +5,7 @@
 // otherwise (NGramFiles does the file work; this file parses options and prints).
 using System.CommandLine;
 using SharpLM.Data.NGram;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -13,8 +14,8 @@ internal static class NGramCommand
     public static Command Create()
     {
         var text = new Option<FileInfo>("--text") { Description = "Text, one sentence per line.", Required = true };
-        var order = new Option<int>("--order") { Description = $"n-gram order, 1..{NGramKey.MaxOrder} (NltkInterpolated: 2..{NGramKey.MaxOrder}).", DefaultValueFactory = _ => 3 };
-        var outFile = new Option<string>("--out") { Description = "ARPA file to write.", Required = true };
+        var order = CliOptions.Range(new Option<int>("--order") { Description = $"n-gram order, 1..{NGramKey.MaxOrder} (NltkInterpolated: 2..{NGramKey.MaxOrder}).", DefaultValueFactory = _ => 3 }, 1, NGramKey.MaxOrder);
+        var outFile = new Option<string>("--output", "-o", "--out") { Description = "ARPA file to write.", Required = true };
         var variant = new Option<KneserNeyVariant>("--variant")
         {
             Description = "Modified: KenLM-style modified KN, one <s> and one </s> per sentence (ARPA padding). "
@@ -22,14 +23,15 @@ internal static class NGramCommand
                 + "the file records which, and `ngram ppl` scores that way.",
             DefaultValueFactory = _ => KneserNeyVariant.Modified,
         };
-        var discount = new Option<double?>("--discount") { Description = "NltkInterpolated only: the single discount, in (0, 1] (default 0.1, NLTK's)." };
+        var discount = CliOptions.Range(new Option<double?>("--discount") { Description = "NltkInterpolated only: the single discount, in (0, 1] (default 0.1, NLTK's)." }, 0, 1, minExclusive: true);
         var train = new Command("train", "Train an interpolated Kneser-Ney model and write it as ARPA (with its padding convention in a '#' header line).") { text, order, outFile, variant, discount };
-        train.SetAction(r => Guard(() =>
+        train.SetAction(r => Guard("ngram train", () =>
         {
             var v = r.GetValue(variant);
             var d = r.GetValue(discount);
             if (d is not null && v != KneserNeyVariant.NltkInterpolated)
                 throw new ArgumentException("--discount applies to --variant NltkInterpolated only (Modified estimates D1, D2, D3+ from count-of-counts).");
+            CliFiles.RequireWritableFile(r.GetValue(outFile)!);
             var options = new KneserNeyOptions { Order = r.GetValue(order), Variant = v, Discount = d ?? new KneserNeyOptions().Discount };
             NGramFiles.Train(r.GetValue(text)!.FullName, options, r.GetValue(outFile)!);
             var how = v == KneserNeyVariant.NltkInterpolated ? $", discount {options.Discount}" : "";
@@ -45,7 +47,7 @@ internal static class NGramCommand
         };
         padding.AcceptOnlyFromAmong(SentencePaddingNames.Nltk, SentencePaddingNames.Arpa);
         var ppl = new Command("ppl", "Corpus perplexity of a text under an ARPA model (10^(-total log10 prob / predictions)).") { arpa, text2, padding };
-        ppl.SetAction(r => Guard(() =>
+        ppl.SetAction(r => Guard("ngram ppl", () =>
         {
             var asked = r.GetValue(padding);
             var (res, used) = NGramFiles.Perplexity(r.GetValue(arpa)!.FullName, r.GetValue(text2)!.FullName,
@@ -56,13 +58,12 @@ internal static class NGramCommand
         return new Command("ngram", "Statistical n-gram language models (Kneser-Ney, ARPA).") { train, ppl };
     }
 
-    private static int Guard(Action a)
+    private static int Guard(string verb, Action a)
     {
         try { a(); return 0; }
-        catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException or InvalidOperationException or InvalidDataException)
+        catch (Exception e) when (e is FormatException or IOException or ArgumentException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"ngram: {e.Message}");
-            return 2;
+            return CliError.Print(verb, e);
         }
     }
 }

@@ -6,6 +6,7 @@ using SharpLM.Inference.Engine;
 using SharpLM.Inference.Loading;
 using SharpLM.Models.Checkpoints;
 using SharpLM.Text.Formats;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -16,16 +17,19 @@ internal static class QuantizeCommand
         var input = new Argument<string>("in") { Description = "Source model: HF folder, .gguf or llama2.c .bin." };
         var output = new Argument<string>("out") { Description = "Target .gguf file." };
         var type = new Option<string>("--type") { Description = "q8_0, q4_0, f16 or bf16.", DefaultValueFactory = _ => "q8_0" };
+        type.AcceptOnlyFromAmong("q8_0", "q4_0", "f16", "bf16");
         var text = new Option<string?>("--eval-text") { Description = "Held-out text for the perplexity report (needs the model's tokenizer)." };
-        var n = new Option<int>("--eval-tokens") { Description = "Tokens of the held-out text to score.", DefaultValueFactory = _ => 256 };
+        var n = CliOptions.AtLeast(new Option<int>("--eval-tokens") { Description = "Tokens of the held-out text to score.", DefaultValueFactory = _ => 256 }, 2);
         var cmd = new Command("quantize", "Quantise a model to GGUF blocks and report the perplexity change.") { input, output, type, text, n };
         cmd.SetAction(r =>
         {
             try
             {
                 string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
-                if (!outPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"quantize: the target must be a .gguf file, got {outPath}.");
+                if (!outPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) return CliError.Print("quantize", $"the target must be a .gguf file, got {outPath}.", CliExit.Usage);
                 var t = ConvertCommand.ParseType(r.GetValue(type)!);
+                if (r.GetValue(text) is { } evalText) CliFiles.RequireFile(evalText, "held-out UTF-8 text for --eval-text");
+                CliFiles.RequireWritableFile(outPath);
                 // The tokenizer goes into the GGUF when there is one; --eval-text needs it (checked before anything is written).
                 var need = r.GetValue(text) is null ? TokenizerUse.IfPresent : TokenizerUse.Required;
                 using var opened = ModelOpener.Open(inPath, new ModelOpenOptions { Executor = false, DecoderModel = true, Tokenizer = need });
@@ -46,8 +50,7 @@ internal static class QuantizeCommand
             }
             catch (Exception e) when (ModelOpener.IsBadInput(e) || e is InvalidOperationException)
             {
-                Console.Error.WriteLine($"quantize: {e.Message}");
-                return 2;
+                return CliError.Print("quantize", e);
             }
         });
         return cmd;

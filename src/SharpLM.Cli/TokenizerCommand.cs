@@ -4,6 +4,7 @@
 using System.CommandLine;
 using SharpLM.Text;
 using SharpLM.Text.Formats;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -12,17 +13,17 @@ internal static class TokenizerCommand
     public static Command Create()
     {
         var cmd = new Command("tokenizer", "Encode, decode, inspect or train tokenizers.");
-        var path = new Option<string>("--tokenizer", "-t") { Description = "Tokenizer file or folder.", Required = true };
+        var path = new Option<string>("--tokenizer") { Description = "Tokenizer file or folder.", Required = true };
 
         var text = new Argument<string?>("text") { Description = "Text to encode (read from stdin when absent).", Arity = ArgumentArity.ZeroOrOne };
         var addSpecial = new Option<bool>("--add-special") { Description = "Add BOS/EOS as the vocabulary asks." };
         var parseSpecial = new Option<bool>("--parse-special") { Description = "Turn special tokens written in the text into their ids." };
         var showTokens = new Option<bool>("--tokens") { Description = "Print id<TAB>token lines instead of one line of ids." };
         var encode = new Command("encode", "Print the token ids of the text.") { path, text, addSpecial, parseSpecial, showTokens };
-        encode.SetAction(r => Run(() =>
+        encode.SetAction(r => Run("tokenizer encode", () =>
         {
             var tok = TokenizerLoader.Load(r.GetValue(path)!);
-            string input = r.GetValue(text) ?? Console.In.ReadToEnd();
+            string input = r.GetValue(text) ?? StandardInput.ReadAll("the text to encode");
             var ids = tok.Encode(input, r.GetValue(addSpecial), r.GetValue(parseSpecial));
             if (r.GetValue(showTokens)) foreach (int id in ids) Console.WriteLine($"{id}\t{tok.IdToToken(id)}");
             else Console.WriteLine(string.Join(' ', ids));
@@ -31,17 +32,17 @@ internal static class TokenizerCommand
         var ids = new Argument<string[]>("ids") { Description = "Token ids (space or comma separated; stdin when absent).", Arity = ArgumentArity.ZeroOrMore };
         var skipSpecial = new Option<bool>("--skip-special") { Description = "Drop special tokens from the text." };
         var decode = new Command("decode", "Print the text of token ids.") { path, ids, skipSpecial };
-        decode.SetAction(r => Run(() =>
+        decode.SetAction(r => Run("tokenizer decode", () =>
         {
             var tok = TokenizerLoader.Load(r.GetValue(path)!);
-            var raw = r.GetValue(ids) is { Length: > 0 } a ? string.Join(' ', a) : Console.In.ReadToEnd();
+            var raw = r.GetValue(ids) is { Length: > 0 } a ? string.Join(' ', a) : StandardInput.ReadAll("the token ids to decode");
             var parsed = raw.Split([' ', ',', '\n', '\r', '\t', '[', ']'], StringSplitOptions.RemoveEmptyEntries)
                 .Select(s => int.TryParse(s, out int v) ? v : throw new FormatException($"\"{s}\" is not a token id.")).ToArray();
             Console.WriteLine(tok.Decode(parsed, r.GetValue(skipSpecial)));
         }));
 
         var inspect = new Command("inspect", "Print the tokenizer type, vocabulary size and special tokens.") { path };
-        inspect.SetAction(r => Run(() => Inspect(TokenizerLoader.Load(r.GetValue(path)!), r.GetValue(path)!)));
+        inspect.SetAction(r => Run("tokenizer inspect", () => Inspect(TokenizerLoader.Load(r.GetValue(path)!), r.GetValue(path)!)));
 
         cmd.Subcommands.Add(encode);
         cmd.Subcommands.Add(decode);
@@ -50,13 +51,12 @@ internal static class TokenizerCommand
         return cmd;
     }
 
-    private static int Run(Action a)
+    private static int Run(string verb, Action a)
     {
         try { a(); return 0; }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or FormatException or ArgumentException)
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or FormatException or ArgumentException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            return CliError.Print(verb, e);
         }
     }
 

@@ -4,6 +4,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using SharpLM.Text.Training;
+using SharpLM.Cli.Common;
 
 namespace SharpLM.Cli;
 
@@ -18,11 +19,11 @@ internal static class TokenizerTrainCommand
         var input = new Option<FileInfo[]>("--input", "-i") { Description = "Training text files (UTF-8).", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory for the vocabulary files.", Required = true };
         var kind = new Option<TokenizerKind>("--type") { Description = "bpe (byte-level, GPT-2 style), wordpiece (BERT) or sentencepiece (SentencePiece-style BPE).", DefaultValueFactory = _ => TokenizerKind.Bpe };
-        var vocab = new Option<int>("--vocab-size") { Description = "Final vocabulary size, special tokens included.", DefaultValueFactory = _ => 8000 };
+        var vocab = CliOptions.AtLeast(new Option<int>("--vocab-size") { Description = "Final vocabulary size, special tokens included.", DefaultValueFactory = _ => 8000 }, 1);
         var special = new Option<string[]>("--special") { Description = "Special tokens (bpe: default <|endoftext|>; wordpiece: default [PAD] [UNK] [CLS] [SEP] [MASK]).", AllowMultipleArgumentsPerToken = true };
-        var minFreq = new Option<long>("--min-frequency") { Description = "Pairs seen fewer times are not merged.", DefaultValueFactory = _ => 2 };
-        var coverage = new Option<double>("--character-coverage") { Description = "sentencepiece: share of character occurrences the alphabet must cover.", DefaultValueFactory = _ => 0.9995 };
-        var threads = new Option<int>("--threads") { Description = "Threads for pre-token counting.", DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount) };
+        var minFreq = CliOptions.AtLeast(new Option<long>("--min-frequency") { Description = "Pairs seen fewer times are not merged (at least 1).", DefaultValueFactory = _ => 2 }, 1);
+        var coverage = CliOptions.Range(new Option<double>("--character-coverage") { Description = "sentencepiece: share of character occurrences the alphabet must cover, in (0, 1].", DefaultValueFactory = _ => 0.9995 }, 0, 1, minExclusive: true);
+        var threads = CliOptions.Threads(Math.Min(2, Environment.ProcessorCount), "Threads for pre-token counting.");
         var cmd = new Command(name, "Train a tokenizer vocabulary (byte-level BPE, WordPiece or SentencePiece-style BPE) from text files.")
         {
             input, output, kind, vocab, special, minFreq, coverage, threads,
@@ -34,9 +35,17 @@ internal static class TokenizerTrainCommand
 
     private static int Run(FileInfo[] inputs, DirectoryInfo output, TokenizerKind kind, int vocabSize, string[]? specials, long minFrequency, double coverage, int threads)
     {
-        foreach (var f in inputs)
-            if (!f.Exists) { Console.Error.WriteLine($"tokenizer-train: --input {f.FullName} does not exist."); return 2; }
-        if (threads < 1) { Console.Error.WriteLine($"tokenizer-train: --threads must be at least 1, got {threads}."); return 2; }
+        const string Verb = "tokenizer train";
+        try
+        {
+            foreach (var f in inputs)
+            {
+                CliFiles.RequireFile(f.FullName, "a UTF-8 training text file");
+                if (f.Length == 0) throw new InvalidDataException($"{f.FullName}: the file is empty; expected training text.");
+            }
+            CliFiles.RequireWritableFolder(output.FullName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException) { return CliError.Print(Verb, e); }
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;
@@ -71,15 +80,13 @@ internal static class TokenizerTrainCommand
             }
             return 0;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"tokenizer-train: {e.Message}");
-            return 2;
+            return CliError.Print(Verb, e);
         }
         catch (OperationCanceledException)
         {
-            Console.WriteLine("Cancelled; nothing written.");
-            return 130;
+            return CliError.Print(Verb, "cancelled; nothing written.", CliExit.Cancelled);
         }
         finally { Console.CancelKeyPress -= onCancel; }
     }

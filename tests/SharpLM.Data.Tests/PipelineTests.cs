@@ -26,8 +26,8 @@ public class PipelineTests
         Assert.Equal(2, rep.Skipped.Count);
         Assert.StartsWith($"{p}:2: malformed JSON", rep.Skipped[0]);
         Assert.StartsWith($"{p}:4: no string field 'text'", rep.Skipped[1]);
-        Assert.Empty(CorpusReader.Read(p + ".missing", rep));
-        Assert.Single(rep.Unreadable);
+        var missing = Assert.Throws<FileNotFoundException>(() => CorpusReader.Read(p + ".missing", rep));
+        Assert.StartsWith(p + ".missing: no such file", missing.Message);
     }
 
     public sealed class Row { public string? text { get; set; } public int id { get; set; } }
@@ -41,7 +41,6 @@ public class PipelineTests
         var docs = CorpusReader.Read(p, rep).ToList();
         File.Delete(p);
         Assert.Equal(["alpha", "beta"], docs.Select(d => d.Text));
-        Assert.Empty(rep.Unreadable);
     }
 
     [Fact]

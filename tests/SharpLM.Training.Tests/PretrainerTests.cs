@@ -140,7 +140,7 @@ public class FreezeAndCheckpointTests
             new Pretrainer(Cfg(b, true), corpus).Run(new Sync(p => lossesB.Add(p.Loss)));
             Assert.Equal(lossesA.Count, lossesB.Count);
             for (int i = 0; i < lossesA.Count; i++) Assert.True(float.IsNaN(lossesA[i]) && float.IsNaN(lossesB[i]) || Math.Abs(lossesA[i] - lossesB[i]) < 1e-5f, $"step {i}: {lossesA[i]} vs {lossesB[i]}");
-            Assert.Throws<ArgumentException>(() => new Pretrainer(Cfg(a, false) with { Freeze = ["nope."] }, corpus).Run());
+            Assert.Throws<ArgumentException>(() => new Pretrainer(Cfg(a, false) with { Freeze = ["nope."] }, corpus).Run(overwrite: true)); // the folder holds run a's checkpoint: overwrite, so the freeze check is what fails
         }
         finally { foreach (var d in new[] { a, b }) try { Directory.Delete(d, true); } catch (IOException) { } }
     }

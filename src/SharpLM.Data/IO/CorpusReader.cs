@@ -9,18 +9,19 @@ namespace SharpLM.Data.IO;
 
 public enum TxtMode { File, Line, Paragraph }
 
-/// <summary>Problems met while reading: skipped lines ("file:line: why") and unreadable files.</summary>
+/// <summary>Problems met while reading: skipped lines ("file:line: why"). A file that cannot be read at all (missing, a
+/// folder, not gzip, not parquet, cut short) is an exception naming it, so no command writes an empty output for it.</summary>
 public sealed class ReadReport
 {
     public List<string> Skipped { get; } = [];
-    public List<string> Unreadable { get; } = [];
 }
 
 public static class CorpusReader
 {
     public static IEnumerable<Document> Read(string path, ReadReport report, TxtMode txtMode = TxtMode.Paragraph, string textField = "text")
     {
-        if (!File.Exists(path)) { report.Unreadable.Add($"{path}: file not found"); return []; }
+        if (Directory.Exists(path)) throw new InvalidDataException($"{path}: is a folder; expected a .txt, .jsonl, .jsonl.gz or .parquet file.");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file; expected a .txt, .jsonl, .jsonl.gz or .parquet file.", path);
         var name = path.ToLowerInvariant();
         if (name.EndsWith(".jsonl") || name.EndsWith(".jsonl.gz") || name.EndsWith(".json.gz") || name.EndsWith(".ndjson")) return ReadJsonl(path, report, textField);
         if (name.EndsWith(".parquet")) return ReadParquet(path, report, textField);
@@ -60,13 +61,14 @@ public static class CorpusReader
 
     private static IEnumerable<Document> ReadJsonl(string path, ReadReport report, string field)
     {
-        Stream s = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) s = new GZipStream(s, CompressionMode.Decompress);
-        using var r = new StreamReader(s);
+        bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        if (gz) GzipCheck.RequireMagic(path);
+        var counted = new CountingStream(gz ? new GZipStream(File.OpenRead(path), CompressionMode.Decompress) : File.OpenRead(path));
+        using var r = new StreamReader(counted, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: false));
         var name = Path.GetFileName(path);
         int lineNo = 0;
         string? line;
-        while ((line = r.ReadLine()) is not null)
+        while ((line = NextLine(r, path)) is not null)
         {
             lineNo++;
             if (line.Trim().Length == 0) continue;
@@ -82,6 +84,14 @@ public static class CorpusReader
             if (text is null) { report.Skipped.Add($"{path}:{lineNo}: {why}"); continue; }
             yield return new Document($"{name}:{lineNo}", text, path);
         }
+        // GZipStream ends quietly at the end of a cut-short file: the trailer's size says whether it was all there.
+        if (gz) GzipCheck.RequireComplete(path, counted.BytesRead);
+    }
+
+    private static string? NextLine(StreamReader r, string path)
+    {
+        try { return r.ReadLine(); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: corrupt gzip data ({e.Message}); expected gzip-compressed JSON lines.", e); }
     }
 
     private static IEnumerable<Document> ReadParquet(string path, ReadReport report, string field)
@@ -93,7 +103,7 @@ public static class CorpusReader
             var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
             using var _ = new DisposeAsyncGuard(reader);
             var df = reader.Schema.GetDataFields().FirstOrDefault(f => f.Name == field);
-            if (df is null) { report.Unreadable.Add($"{path}: no column '{field}' (columns: {string.Join(", ", reader.Schema.GetDataFields().Select(f => f.Name))})"); return docs; }
+            if (df is null) throw new InvalidDataException($"{path}: no column '{field}' (columns: {string.Join(", ", reader.Schema.GetDataFields().Select(f => f.Name))}); expected a string column '{field}'.");
             long row = 0;
             var name = Path.GetFileName(path);
             for (int g = 0; g < reader.RowGroupCount; g++)
@@ -109,9 +119,10 @@ public static class CorpusReader
                 }
             }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or NotSupportedException or InvalidOperationException or ArgumentException
+                                   || (e is InvalidDataException && !e.Message.StartsWith(path)))
         {
-            report.Unreadable.Add($"{path}: {e.Message}");
+            throw new InvalidDataException($"{path}: not a readable parquet file ({e.Message.TrimEnd('.')}); expected Apache Parquet with a string column '{field}'.", e);
         }
         return docs;
     }

@@ -16,7 +16,7 @@ public sealed record StageReport(string Name, long DocsIn, long DocsOut, long By
     public double MBPerSecond => BytesIn / 1e6 / Math.Max(1e-9, Seconds);
 }
 
-public sealed record PipelineReport(IReadOnlyList<StageReport> Stages, DataStats Before, DataStats After, IReadOnlyList<string> Skipped, IReadOnlyList<string> Unreadable);
+public sealed record PipelineReport(IReadOnlyList<StageReport> Stages, DataStats Before, DataStats After, IReadOnlyList<string> Skipped);
 
 public static class DataPipeline
 {
@@ -35,7 +35,7 @@ public static class DataPipeline
             progress?.Report($"{report.Name,-12} {report.DocsIn,8} -> {report.DocsOut,8} docs  {report.BytesIn / 1e6,8:F2} -> {report.BytesOut / 1e6,8:F2} MB  {report.MBPerSecond,8:F1} MB/s");
             docs = kept;
         }
-        var result = new PipelineReport(reports, before, DataStats.Compute(docs), read.Skipped, read.Unreadable);
+        var result = new PipelineReport(reports, before, DataStats.Compute(docs), read.Skipped);
         if (recipe.Output is { } o) JsonlWriter.Write(o, docs);
         if (recipe.Report is { } r) StatsReport.Write(r, result);
         return result;

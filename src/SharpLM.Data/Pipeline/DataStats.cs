@@ -54,8 +54,8 @@ public static class StatsReport
                 sb.Append($"<tr><td>{bin}<td>{n}<td style=text-align:left><div class=bar style=width:{300 * n / max}px></div></tr>");
             sb.Append("</table><p>languages: ").Append(WebUtility.HtmlEncode(string.Join(", ", st.Languages.Select(p => $"{p.Key} {p.Value}")))).Append("</p>");
         }
-        if (r.Skipped.Count + r.Unreadable.Count > 0)
-            sb.Append("<h2>Input problems</h2><ul>").AppendJoin("", r.Unreadable.Concat(r.Skipped).Take(200).Select(s => $"<li>{WebUtility.HtmlEncode(s)}")).Append("</ul>");
+        if (r.Skipped.Count > 0)
+            sb.Append("<h2>Input problems</h2><ul>").AppendJoin("", r.Skipped.Take(200).Select(s => $"<li>{WebUtility.HtmlEncode(s)}")).Append("</ul>");
         return sb.ToString();
     }
 }

@@ -20,6 +20,19 @@ public sealed record StageSpec
     [JsonPropertyName("rows")] public int? Rows { get; init; }
     [JsonPropertyName("threshold")] public double? Threshold { get; init; }
     [JsonPropertyName("min_words")] public int? MinWords { get; init; }
+
+    /// <summary>Throws naming <paramref name="where"/> and the field when a number is out of its range (a minhash stage
+    /// with `bands: 0` has no band to bucket by).</summary>
+    public void Check(string where)
+    {
+        void AtLeast(int? v, int min, string field) { if (v < min) throw new FormatException($"{where}: '{field}' must be at least {min}, got {v}."); }
+        AtLeast(Shingle, 1, "shingle");
+        AtLeast(Bands, 1, "bands");
+        AtLeast(Rows, 1, "rows");
+        AtLeast(MinWords, 0, "min_words");
+        if (Threshold is { } t && !(t > 0 && t <= 1)) throw new FormatException($"{where}: 'threshold' must be in (0, 1], got {t}.");
+        if (Type == "perplexity" && Max is { } m && !(m > 0)) throw new FormatException($"{where}: 'max' must be greater than 0, got {m}.");
+    }
 }
 
 public sealed record Recipe
@@ -42,10 +55,13 @@ public sealed record Recipe
     /// <summary>Reads a recipe; relative paths are resolved against the recipe's folder.</summary>
     public static Recipe Load(string path)
     {
+        if (Directory.Exists(path)) throw new InvalidDataException($"{path}: is a folder; expected a JSON recipe file (inputs, output, report, stages).");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file; expected a JSON recipe (inputs, output, report, stages).", path);
         Recipe r;
         try { r = JsonSerializer.Deserialize<Recipe>(File.ReadAllText(path), Json) ?? throw new JsonException("empty recipe"); }
         catch (JsonException e) { throw new FormatException($"{path}: {e.Message}", e); }
         if (r.Inputs.Length == 0) throw new FormatException($"{path}: 'inputs' must list at least one file.");
+        for (int i = 0; i < r.Stages.Length; i++) r.Stages[i].Check($"{path}: stages[{i}] ({r.Stages[i].Type})");
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string Abs(string p) => Path.IsPathRooted(p) ? p : Path.Combine(dir, p);
         return r with

@@ -15,6 +15,8 @@ public static class Gpt2VocabLoader
     {
         var vocab = ReadVocabJson(vocabJsonPath);
         var lines = File.ReadAllLines(mergesPath);
+        if (lines.All(string.IsNullOrWhiteSpace))
+            throw new InvalidDataException($"{mergesPath}: the file is empty; expected a '#version' line and one 'left right' merge per line.");
         var merges = ParseMerges(vocab, lines.Where(l => !l.StartsWith("#version", StringComparison.Ordinal)), mergesPath, lines[0].StartsWith("#version") ? 2 : 1);
         var added = new List<AddedToken>();
         if (vocab["<|endoftext|>"] is int eot) added.Add(new AddedToken(eot, "<|endoftext|>", true));
@@ -29,7 +31,7 @@ public static class Gpt2VocabLoader
     /// <summary>Reads a JSON object of token -> id into an id-indexed vocabulary (ids must be 0..n-1).</summary>
     public static TokenVocab ReadVocabJson(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        using var doc = SharpLM.Formats.JsonFile.Parse(path, "a JSON object of token -> id (GPT-2 vocab.json)");
         return VocabFromJsonObject(doc.RootElement, path);
     }
 

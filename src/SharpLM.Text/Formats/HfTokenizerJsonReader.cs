@@ -18,9 +18,9 @@ public static class HfTokenizerJsonReader
 {
     public static Tokenizer Load(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
+        using var doc = SharpLM.Formats.JsonFile.Parse(path, "a Hugging Face tokenizer.json object", new JsonDocumentOptions { AllowTrailingCommas = true });
         string configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "tokenizer_config.json");
-        using var config = SharpLM.Formats.ModelPath.FileExists(configPath) ? JsonDocument.Parse(File.ReadAllBytes(configPath)) : null;
+        using var config = SharpLM.Formats.ModelPath.FileExists(configPath) ? SharpLM.Formats.JsonFile.Parse(configPath, "a tokenizer_config.json object") : null;
         return Load(doc.RootElement, config?.RootElement, path);
     }
 

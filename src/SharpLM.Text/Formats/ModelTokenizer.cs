@@ -82,7 +82,7 @@ public sealed class ModelTokenizer
     {
         var cfg = Path.Combine(dir, "tokenizer_config.json");
         if (!ModelPath.FileExists(cfg)) return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(cfg));
+        using var doc = JsonFile.Parse(cfg, "a tokenizer_config.json object");
         return doc.RootElement.TryGetProperty("chat_template", out var ct) && ct.ValueKind == JsonValueKind.String ? ct.GetString() : null;
     }
 

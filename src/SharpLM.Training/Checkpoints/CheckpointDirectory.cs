@@ -30,6 +30,20 @@ public sealed class CheckpointDirectory(string path)
     {
         string tmp = Path + ".tmp", old = Path + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        try { WriteFolder(tmp, model, opt, tok, state); }
+        catch
+        {
+            try { Directory.Delete(tmp, true); } catch (IOException) { } // a full disk leaves no checkpoint.tmp behind
+            throw;
+        }
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+        if (Directory.Exists(Path)) Directory.Move(Path, old);
+        Directory.Move(tmp, Path);
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+    }
+
+    private static void WriteFolder(string tmp, DecoderModel model, IOptimizer opt, CorpusTokenizer tok, TrainerState state)
+    {
         Directory.CreateDirectory(tmp);
         HfConfigWriter.Write(model.Config, tmp);
         SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "model.safetensors"), model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Param)));
@@ -41,10 +55,6 @@ public sealed class CheckpointDirectory(string path)
             sampler_state = state.SamplerState.Select(s => s.ToString()).ToArray(),
             dropout_state = state.DropoutState.Select(s => s.ToString()).ToArray(),
         }));
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-        if (Directory.Exists(Path)) Directory.Move(Path, old);
-        Directory.Move(tmp, Path);
-        if (Directory.Exists(old)) Directory.Delete(old, true);
     }
 
     public TrainerState Load(DecoderModel model, IOptimizer opt, CorpusTokenizer tok)

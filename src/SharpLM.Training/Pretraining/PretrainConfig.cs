@@ -54,6 +54,8 @@ public sealed record PretrainConfig
     public float Clip { get; init; } = 1f;
     /// <summary>A batch whose loss exceeds this multiple of the running mean (or is not finite) is skipped.</summary>
     public float SpikeFactor { get; init; } = 3f;
+    /// <summary>Stop the run as diverged after this many skipped batches in a row.</summary>
+    public int MaxSkips { get; init; } = 10;
     public ulong Seed { get; init; } = 1;
     // evaluation and outputs
     public int EvalEvery { get; init; } = 50;
@@ -158,6 +160,15 @@ public sealed record PretrainConfig
         Check(Enum.IsDefined(Schedule), $"schedule {Schedule} is not cosine, linear, constant or wsd.");
         Check(InitFrom is null || InitFrom.Length > 0, "init_from must be a model path or absent.");
         Check(EvalEvery > 0 && EvalBatches > 0 && CheckpointEvery > 0, "eval_every, eval_batches and checkpoint_every must be positive.");
+        Check(WarmupSteps >= 0, $"warmup_steps must be 0 or more, got {WarmupSteps}.");
+        Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), $"weight_decay must be 0 or more, got {WeightDecay}.");
+        Check(Clip > 0 && float.IsFinite(Clip), $"clip (the gradient-norm limit) must be greater than 0, got {Clip}.");
+        Check(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"beta1 and beta2 must be in [0, 1), got {Beta1} and {Beta2}.");
+        Check(SpikeFactor > 1 && float.IsFinite(SpikeFactor), $"spike_factor must be greater than 1 (a batch is skipped when its loss exceeds spike_factor × the running mean), got {SpikeFactor}.");
+        Check(MaxSkips >= 1, $"max_skips must be at least 1, got {MaxSkips}.");
+        Check(Threads >= 0 && Threads <= 4 * Environment.ProcessorCount, $"threads must be 0 (all cores) to {4 * Environment.ProcessorCount}, got {Threads}.");
+        Check(MaxMinutes >= 0 && double.IsFinite(MaxMinutes), $"max_minutes must be 0 (no budget) or more, got {MaxMinutes}.");
+        Check(SampleTokens >= 0, $"sample_tokens must be 0 or more, got {SampleTokens}.");
         return this;
     }
 }

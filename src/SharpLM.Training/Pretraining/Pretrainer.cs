@@ -16,7 +16,11 @@ using SharpLM.Training.Runs;
 namespace SharpLM.Training.Pretraining;
 
 /// <summary>What a finished (or cancelled) run produced.</summary>
-public sealed record PretrainResult(long RunId, string OutDir, long StepsDone, float FinalValLoss, float BestValLoss, IReadOnlyList<string> Files, bool Cancelled);
+public sealed record PretrainResult(long RunId, string OutDir, long StepsDone, float FinalValLoss, float BestValLoss, IReadOnlyList<string> Files, bool Cancelled)
+{
+    /// <summary>Stopped after max_skips skipped batches in a row.</summary>
+    public bool Diverged { get; init; }
+}
 
 /// <summary>Runs pretraining from a config and a corpus.</summary>
 public sealed class Pretrainer
@@ -109,16 +113,25 @@ public sealed class Pretrainer
     public static TrainerOptions TrainerOptions(PretrainConfig c) => new()
     {
         Steps = c.Steps, GradAccum = c.GradAccum, Optimizer = c.Optimizer, Lr = c.Lr, MinLrRatio = c.MinLrRatio, WarmupSteps = c.WarmupSteps,
-        Schedule = c.Schedule, WeightDecay = c.WeightDecay, Beta1 = c.Beta1, Beta2 = c.Beta2, Clip = c.Clip, SpikeFactor = c.SpikeFactor,
+        Schedule = c.Schedule, WeightDecay = c.WeightDecay, Beta1 = c.Beta1, Beta2 = c.Beta2, Clip = c.Clip, SpikeFactor = c.SpikeFactor, MaxConsecutiveSkips = c.MaxSkips,
         EvalEvery = c.EvalEvery, CheckpointEvery = c.CheckpointEvery, MaxMinutes = c.MaxMinutes, Freeze = c.Freeze,
     };
 
     /// <summary>Trains; <paramref name="sample"/> (optional) turns the model into a text sample at each evaluation.</summary>
-    public PretrainResult Run(IProgress<TrainProgress>? progress = null, Func<DecoderModel, CorpusTokenizer, string>? sample = null, CancellationToken cancel = default, bool resume = false)
+    /// <paramref name="resume"/> continues out_dir/checkpoint (which must exist); without it an existing checkpoint is an
+    /// error unless <paramref name="overwrite"/>. A run holds out_dir/run.lock (with its pid) while it trains.</summary>
+    public PretrainResult Run(IProgress<TrainProgress>? progress = null, Func<DecoderModel, CorpusTokenizer, string>? sample = null, CancellationToken cancel = default,
+                              bool resume = false, bool overwrite = false)
     {
         var c = _cfg;
         if (c.Threads > 0) WorkerPool.SetThreads(c.Threads);
         Directory.CreateDirectory(c.OutDir);
+        using var runLock = RunLock.Acquire(c.OutDir);
+        var existing = new CheckpointDirectory(Path.Combine(c.OutDir, "checkpoint"));
+        if (resume && !existing.Exists)
+            throw new InvalidOperationException($"{existing.Path}: no checkpoint to resume from; run without --resume to start a new run.");
+        if (!resume && !overwrite && existing.Exists)
+            throw new InvalidOperationException($"{existing.Path}: a checkpoint of an earlier run is here; pass --resume to continue it, or choose another out_dir.");
         var sampler = new TokenWindowSampler(_train, c.BatchSize, c.Context, c.Seed ^ 0xda7a);
         using var trainer = new Trainer<DecoderModel, (Tensor X, Tensor Y)>(Model, sampler, new CausalLmLoss(), TrainerOptions(c));
         using var store = new RunStore(Path.Combine(c.OutDir, "runs.sqlite"));
@@ -129,6 +142,7 @@ public sealed class Pretrainer
             var state = ckpt.Load(Model, trainer.Optimizer, _tok);
             step = state.Step; runId = state.RunId; sampler.State = state.SamplerState; Model.DropoutRngState = state.DropoutState;
             progress?.Report(new TrainProgress(step, c.Steps, float.NaN, 0, 0, 0, TimeSpan.Zero, null, $"resumed from step {step}"));
+            store.MarkRunning(runId);
         }
         else runId = store.StartRun(Path.GetFileName(Path.GetFullPath(c.OutDir)), c.ToJson());
 
@@ -138,7 +152,7 @@ public sealed class Pretrainer
         if (progress is not null) trainer.Callbacks.Add(new ProgressCallback(progress));
         var outcome = trainer.Run(step, cancel);
 
-        store.EndRun(runId, outcome.Cancelled ? "cancelled" : "finished");
+        store.EndRun(runId, outcome.Cancelled ? "cancelled" : outcome.Diverged ? "diverged" : "finished");
         var files = new List<string> { store.Path, ckpt.Path };
         if (outcome.StepsDone > 0)
         {
@@ -146,7 +160,7 @@ public sealed class Pretrainer
             files.Add(RunPlots.Save(store, runId, ["lr"], Path.Combine(c.OutDir, "lr.png"), "learning rate"));
             files.Add(RunSummary.Write(store, runId, Path.Combine(c.OutDir, "summary.html"), ["loss.png", "lr.png"]));
         }
-        return new PretrainResult(runId, c.OutDir, outcome.StepsDone, outcome.LastValLoss, outcome.BestValLoss, files, outcome.Cancelled);
+        return new PretrainResult(runId, c.OutDir, outcome.StepsDone, outcome.LastValLoss, outcome.BestValLoss, files, outcome.Cancelled) { Diverged = outcome.Diverged };
     }
 
     /// <summary>Mean validation loss over a fixed set of windows (same windows at every evaluation).</summary>

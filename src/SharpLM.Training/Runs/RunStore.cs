@@ -18,9 +18,34 @@ public sealed class RunStore : IDisposable
     public RunStore(string path)
     {
         Path = path;
+        RequireSqlite(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path }.ToString());
-        _db.Open();
+        try
+        {
+            _db.Open();
+            CreateTables();
+        }
+        catch (SqliteException e)
+        {
+            _db.Dispose();
+            throw new InvalidDataException($"{path}: not a usable run store ({e.Message.TrimEnd('.')}); expected the runs.sqlite a training run writes.", e);
+        }
+    }
+
+    /// <summary>An existing file must start with SQLite's header ("SQLite format 3\0"); anything else is refused before SQLite touches it.</summary>
+    private static void RequireSqlite(string path)
+    {
+        if (Directory.Exists(path)) throw new InvalidDataException($"{path}: is a folder; expected a runs.sqlite file.");
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) return;
+        Span<byte> head = stackalloc byte[16];
+        using (var f = File.OpenRead(path))
+            if (f.ReadAtLeast(head, 16, throwOnEndOfStream: false) == 16 && head.SequenceEqual("SQLite format 3\0"u8)) return;
+        throw new InvalidDataException($"{path}: not a SQLite file; expected the runs.sqlite a training run writes.");
+    }
+
+    private void CreateTables()
+    {
         Exec("""
             PRAGMA journal_mode=WAL;
             CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, status TEXT NOT NULL,
@@ -28,6 +53,10 @@ public sealed class RunStore : IDisposable
             CREATE TABLE IF NOT EXISTS metrics (run_id INTEGER NOT NULL REFERENCES runs(id), step INTEGER NOT NULL,
                 key TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, step, key));
             """);
+        // The process that writes a running run (stores from before this column get it added).
+        using var info = _db.CreateCommand();
+        info.CommandText = "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'pid'";
+        if ((long)info.ExecuteScalar()! == 0) Exec("ALTER TABLE runs ADD COLUMN pid INTEGER");
     }
 
     private void Exec(string sql, params (string, object?)[] args)
@@ -42,7 +71,8 @@ public sealed class RunStore : IDisposable
     public long StartRun(string name, string configJson)
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "INSERT INTO runs (name, status, started_utc, config_json) VALUES ($n, 'running', $t, $c); SELECT last_insert_rowid();";
+        cmd.CommandText = "INSERT INTO runs (name, status, started_utc, config_json, pid) VALUES ($n, 'running', $t, $c, $p); SELECT last_insert_rowid();";
+        cmd.Parameters.AddWithValue("$p", Environment.ProcessId);
         cmd.Parameters.AddWithValue("$n", name);
         cmd.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O"));
         cmd.Parameters.AddWithValue("$c", configJson);
@@ -69,14 +99,23 @@ public sealed class RunStore : IDisposable
     public void EndRun(long runId, string status) =>
         Exec("UPDATE runs SET status = $s, ended_utc = $t WHERE id = $r", ("$s", status), ("$t", DateTime.UtcNow.ToString("O")), ("$r", runId));
 
-    /// <summary>All runs, newest first.</summary>
+    /// <summary>Marks a resumed run running again, owned by this process.</summary>
+    public void MarkRunning(long runId) =>
+        Exec("UPDATE runs SET status = 'running', ended_utc = NULL, pid = $p WHERE id = $r", ("$p", Environment.ProcessId), ("$r", runId));
+
+    /// <summary>All runs, newest first. A run recorded as running whose process is gone (killed) reads as "died".</summary>
     public IReadOnlyList<RunInfo> Runs()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT id, name, status, started_utc, ended_utc, config_json FROM runs ORDER BY id DESC";
+        cmd.CommandText = "SELECT id, name, status, started_utc, ended_utc, config_json, pid FROM runs ORDER BY id DESC";
         using var r = cmd.ExecuteReader();
         var list = new List<RunInfo>();
-        while (r.Read()) list.Add(new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5)));
+        while (r.Read())
+        {
+            string status = r.GetString(2);
+            if (status == "running" && (r.IsDBNull(6) || !IsAlive(r.GetInt64(6)))) status = "died";
+            list.Add(new(r.GetInt64(0), r.GetString(1), status, r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5)));
+        }
         return list;
     }
 
@@ -108,5 +147,14 @@ public sealed class RunStore : IDisposable
     {
         _db.Dispose();
         SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> is running on this machine.</summary>
+    private static bool IsAlive(long pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try { using var p = System.Diagnostics.Process.GetProcessById((int)pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
     }
 }

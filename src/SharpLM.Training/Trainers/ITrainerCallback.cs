@@ -29,7 +29,11 @@ public sealed class StepInfo
 public enum StepKind { Train, BudgetEval }
 
 /// <summary>How a run ended.</summary>
-public sealed record TrainerOutcome(long StepsDone, bool Cancelled, bool OutOfTime, float LastValLoss, float BestValLoss);
+public sealed record TrainerOutcome(long StepsDone, bool Cancelled, bool OutOfTime, float LastValLoss, float BestValLoss)
+{
+    /// <summary>The run stopped because TrainerOptions.MaxConsecutiveSkips batches in a row were skipped as spikes (it diverged).</summary>
+    public bool Diverged { get; init; }
+}
 
 /// <summary>Hooks into the Trainer's loop.</summary>
 public interface ITrainerCallback

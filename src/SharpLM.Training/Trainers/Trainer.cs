@@ -51,7 +51,8 @@ public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
         var o = Options;
         long step = startStep, stepsThisSession = 0;
         float running = float.NaN, bestVal = float.PositiveInfinity, lastVal = float.NaN;
-        bool cancelled = false, outOfTime = false;
+        bool cancelled = false, outOfTime = false, diverged = false;
+        int skippedInARow = 0;
         var clock = Stopwatch.StartNew();
         Model.Train();
         while (step < o.Steps)
@@ -62,6 +63,7 @@ public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
             float lr = Schedule.At(step);
             var (stepLoss, tokens) = ForwardBackward();
             bool spike = !float.IsFinite(stepLoss) || (!float.IsNaN(running) && stepLoss > o.SpikeFactor * running);
+            skippedInARow = spike ? skippedInARow + 1 : 0;
             float norm = float.NaN;
             if (spike)
             {
@@ -86,6 +88,7 @@ public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
             if (!spike) info.Metrics["grad_norm"] = norm; else info.Metrics["skipped"] = 1;
             if (step % o.EvalEvery == 0 || step == o.Steps) Evaluate(info, ref lastVal, ref bestVal);
             foreach (var cb in Callbacks) cb.OnStepEnd(info);
+            if (skippedInARow >= o.MaxConsecutiveSkips) { diverged = true; break; }
         }
         if (outOfTime && step % o.EvalEvery != 0)
         {
@@ -94,7 +97,7 @@ public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
             info.Event = $"time budget of {o.MaxMinutes} min reached at step {step}";
             foreach (var cb in Callbacks) cb.OnStepEnd(info);
         }
-        var outcome = new TrainerOutcome(step, cancelled, outOfTime, lastVal, bestVal);
+        var outcome = new TrainerOutcome(step, cancelled, outOfTime, lastVal, bestVal) { Diverged = diverged };
         foreach (var cb in Callbacks) cb.OnRunEnd(outcome);
         return outcome;
     }

@@ -27,6 +27,8 @@ public sealed record TrainerOptions
     public float Clip { get; init; } = 1f;
     /// <summary>A step whose loss is not finite or exceeds this multiple of the running mean is skipped.</summary>
     public float SpikeFactor { get; init; } = 3f;
+    /// <summary>This many skipped steps in a row stop the run as diverged (a run that skips every batch has stopped learning).</summary>
+    public int MaxConsecutiveSkips { get; init; } = 10;
     /// <summary>Evaluation callbacks run every this many steps and at the last step.</summary>
     public int EvalEvery { get; init; } = 50;
     /// <summary>Checkpoint callbacks are told to save every this many steps and at the last step.</summary>
