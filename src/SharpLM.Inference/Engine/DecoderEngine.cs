@@ -187,6 +187,30 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
         Run(tokens, chunk, logits, allPositions: true);
     }
 
+    /// <summary>
+    /// Runs <paramref name="tokens"/> on <paramref name="slot"/> from position 0 and writes the final hidden state of
+    /// every position after the output norm (HF's last_hidden_state), row-major [tokens, Dim] — for embeddings.
+    /// </summary>
+    public void HiddenStates(ReadOnlySpan<int> tokens, Span<float> hidden, int slot = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tokens.Length == 0) throw new ArgumentException("DecoderEngine.HiddenStates: no tokens.", nameof(tokens));
+        int dim = Config.Dim;
+        if (hidden.Length < (long)tokens.Length * dim)
+            throw new ArgumentException($"DecoderEngine.HiddenStates: the buffer holds {hidden.Length} values; {tokens.Length} tokens × {dim} need {(long)tokens.Length * dim}.", nameof(hidden));
+        ReadOnlySpan<SequenceChunk> chunk = [new SequenceChunk(slot, 0, tokens.Length)];
+        Validate(tokens, chunk, hidden, 0, "position(s)");
+        _lengths[slot] = 0;
+        for (int s = 0; s < tokens.Length; s += MaxBatch)
+        {
+            int rows = Math.Min(MaxBatch, tokens.Length - s);
+            Pass(tokens.Slice(s, rows), [new Segment(slot, s, 0, rows, -1)]);
+            _lengths[slot] = s + rows;
+            Norm(_x, _w.OutNorm, _w.OutNormBias, _xn, rows);
+            new Span<float>(_xn, rows * dim).CopyTo(hidden.Slice(s * dim, rows * dim));
+        }
+    }
+
     private void Run(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits, bool allPositions)
     {
         var c = Config;
