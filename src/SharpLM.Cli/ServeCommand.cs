@@ -17,6 +17,7 @@ internal static class ServeCommand
         var parallel = new Option<int>("--parallel", "-np") { DefaultValueFactory = _ => 4, Description = "Sequences decoded together (KV-cache slots)." };
         var queue = new Option<int>("--max-queue") { DefaultValueFactory = _ => 64, Description = "Requests that may wait for a slot; more get 429." };
         var ctx = new Option<int?>("--ctx-size", "-c") { Description = "Positions per sequence (default: the model's context)." };
+        var blocks = new Option<int?>("--kv-blocks") { Description = "Paged KV-cache blocks (16 positions each) shared by all sequences (default: a full context per sequence)." };
         var chunk = new Option<int>("--prefill-chunk") { DefaultValueFactory = _ => 128, Description = "Prompt tokens prefilled per scheduler step (long prompts run in chunks between decode steps)." };
         var keys = new Option<string[]>("--api-key") { Description = "Accepted Bearer key (repeatable); without it no key is needed." };
         var body = new Option<long>("--max-body") { DefaultValueFactory = _ => 1 << 20, Description = "Largest request body in bytes (413 above)." };
@@ -25,7 +26,7 @@ internal static class ServeCommand
         var cors = new Option<string[]>("--cors") { Description = "Allowed CORS origin (repeatable); CORS is off without it." };
         var threads = GenerateCommand.ThreadsOption();
         var cmd = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API (chat, completions, embeddings) with a web chat page.")
-            { model, name, host, port, parallel, queue, ctx, chunk, keys, body, maxTokens, timeout, cors, threads };
+            { model, name, host, port, parallel, queue, ctx, blocks, chunk, keys, body, maxTokens, timeout, cors, threads };
         cmd.SetAction(async (r, cancel) =>
         {
             try
@@ -33,7 +34,7 @@ internal static class ServeCommand
                 var options = new ServerOptions
                 {
                     ModelPath = r.GetValue(model)!, ModelName = r.GetValue(name), Host = r.GetValue(host)!, Port = r.GetValue(port),
-                    Parallel = r.GetValue(parallel), MaxQueue = r.GetValue(queue), ContextSize = r.GetValue(ctx), PrefillChunk = r.GetValue(chunk),
+                    Parallel = r.GetValue(parallel), MaxQueue = r.GetValue(queue), ContextSize = r.GetValue(ctx), KvBlocks = r.GetValue(blocks), PrefillChunk = r.GetValue(chunk),
                     ApiKeys = r.GetValue(keys) ?? [], MaxBodyBytes = r.GetValue(body), MaxTokensLimit = r.GetValue(maxTokens),
                     RequestTimeout = TimeSpan.FromSeconds(r.GetValue(timeout)), CorsOrigins = r.GetValue(cors) ?? [], Threads = r.GetValue(threads),
                 };

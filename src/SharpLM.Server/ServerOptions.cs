@@ -27,6 +27,9 @@ public sealed record ServerOptions
     /// <summary>Positions per sequence (default and cap: the model's context).</summary>
     public int? ContextSize { get; init; }
 
+    /// <summary>Blocks of the paged KV cache shared by all sequences (16 positions each); default: a full context per sequence.</summary>
+    public int? KvBlocks { get; init; }
+
     /// <summary>Prompt tokens one scheduler step prefills (a long prompt runs in chunks between decode steps).</summary>
     public int PrefillChunk { get; init; } = 128;
 
@@ -57,6 +60,7 @@ public sealed record ServerOptions
         Check(Parallel >= 1, $"--parallel must be at least 1, got {Parallel}.");
         Check(MaxQueue >= 0, $"--max-queue must be at least 0, got {MaxQueue}.");
         Check(ContextSize is null or >= 2, $"--ctx-size must be at least 2, got {ContextSize}.");
+        Check(KvBlocks is null or >= 1, $"--kv-blocks must be at least 1, got {KvBlocks}.");
         Check(PrefillChunk >= 1, $"--prefill-chunk must be at least 1, got {PrefillChunk}.");
         Check(MaxBodyBytes >= 1024, $"--max-body must be at least 1024 bytes, got {MaxBodyBytes}.");
         Check(MaxTokensLimit is null or >= 1, $"--max-tokens-limit must be at least 1, got {MaxTokensLimit}.");

@@ -34,9 +34,11 @@ public sealed class DisconnectTests
             while (read < 600) read += await stream.ReadAsync(buffer);          // a few chunks arrived: it is decoding
             Assert.Equal(1, await h.MetricAsync("sharplm_kv_slots_used"));
             Assert.True(await h.MetricAsync("sharplm_kv_positions_used") > 0);
+            Assert.True(await h.MetricAsync("sharplm_kv_blocks_used") > 0);
         }                                                                       // the connection closes here
         await WaitUntil(async () => await h.MetricAsync("sharplm_kv_slots_used") == 0, "the slot is freed");
         Assert.Equal(0, await h.MetricAsync("sharplm_kv_positions_used"));
+        Assert.Equal(0, await h.MetricAsync("sharplm_kv_blocks_used"));
         Assert.Equal(0, await h.MetricAsync("sharplm_requests_running"));
         double generated = await h.MetricAsync("sharplm_generated_tokens_total");
         Assert.True(generated < 8000, $"generation should stop at the disconnect, generated {generated}");

@@ -1,7 +1,8 @@
-// CachedAttention: causal softmax attention of new query rows against the KV cache (GQA: query head h reads
-// kv head h / (heads / kvHeads)). Each row carries its own cache (K/V of kv head 0 of the row's slot and
-// layer) and absolute position p, and sees cache positions 0..p — so rows of different sequences in one batch
-// run in one job. One WorkerPool item per (row, head); scores live in a per-thread scratch row. Used for
+// CachedAttention: causal softmax attention of new query rows against the paged KV cache (GQA: query head h
+// reads kv head h / (heads / kvHeads)). Each row carries its slot's block table and its absolute position p, and
+// sees cache positions 0..p — so rows of different sequences in one batch run in one job. Positions are read a
+// block at a time (PagedKvCache: BlockSize contiguous rows per kv head), so the inner loops are the same
+// contiguous dot/axpy runs as over a flat cache, with one table lookup per block. One WorkerPool item per (row, head); scores live in a per-thread scratch row. Used for
 // decode and prefill alike (attention is a small share of the FLOPs at these lengths). The cache holds f32 or
 // f16 values (SlotKvCache); f16 rows are converted exactly in registers.
 using System.Runtime.CompilerServices;
@@ -17,9 +18,11 @@ internal static unsafe class CachedAttention
     private struct Job
     {
         public float* Q, Out;          // q/out [T, heads·hd]
-        public byte** K, V;            // per row: cache of kv head 0, kv heads KvStride values apart
+        public byte* K, V;             // the layer's (block 0, kv head 0) plane; kv heads KvStride values apart
+        public int** Tables;           // per row: its slot's block table
         public int* Pos;               // per row: absolute position
-        public long KvStride;
+        public long KvStride, BlockStride; // values between kv heads inside a block / between blocks
+        public int BlockSize, Shift;
         public bool Half;              // cache values are f16 (else f32)
         public int Heads, Group, HeadDim;
         public float Scale;
@@ -28,13 +31,14 @@ internal static unsafe class CachedAttention
 
     [ThreadStatic] private static float[]? _scores;
 
-    /// <summary>Attention of <paramref name="rows"/> query rows; row t reads caches k[t]/v[t] up to position positions[t].</summary>
-    public static void Run(float* q, float* output, int rows, int heads, int kvHeads, int headDim, byte** k, byte** v, int* positions, long kvStride, bool half, float* alibi = null)
+    /// <summary>Attention of <paramref name="rows"/> query rows of <paramref name="layer"/>; row t reads the blocks of tables[t] up to position positions[t].</summary>
+    public static void Run(float* q, float* output, int rows, int heads, PagedKvCache cache, int layer, int** tables, int* positions, float* alibi = null)
     {
         var job = new Job
         {
-            Q = q, Out = output, K = k, V = v, Pos = positions, KvStride = kvStride, Half = half, Heads = heads, Group = heads / kvHeads,
-            HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim), Alibi = alibi,
+            Q = q, Out = output, K = cache.KBase(layer), V = cache.VBase(layer), Tables = tables, Pos = positions, KvStride = cache.KvStride,
+            BlockStride = cache.BlockStride, BlockSize = cache.BlockSize, Shift = cache.Shift, Half = cache.Type == KvCacheType.F16,
+            Heads = heads, Group = heads / cache.KvHeads, HeadDim = cache.HeadDim, Scale = 1f / MathF.Sqrt(cache.HeadDim), Alibi = alibi,
         };
         WorkerPool.Shared.For(rows * heads, &Item, &job);
     }
@@ -49,26 +53,38 @@ internal static unsafe class CachedAttention
         float* q = j->Q + ((long)t * j->Heads + h) * hd;
         float* o = j->Out + ((long)t * j->Heads + h) * hd;
         int eb = j->Half ? 2 : 4;
-        byte* k = j->K[t] + (h / j->Group) * j->KvStride * eb;
-        byte* v = j->V[t] + (h / j->Group) * j->KvStride * eb;
+        long head = (h / j->Group) * j->KvStride * eb, block = j->BlockStride * eb, row = (long)hd * eb;
+        byte* k = j->K + head, v = j->V + head;
+        int* table = j->Tables[t];
+        int bs = j->BlockSize;
         fixed (float* s = scores)
         {
             float max = float.NegativeInfinity;
-            for (int p = 0; p < len; p++)
+            for (int b0 = 0, bi = 0; b0 < len; b0 += bs, bi++)
             {
-                byte* kp = k + (long)p * hd * eb;
-                float d = (j->Half ? DotHalf(q, (ushort*)kp, hd) : Dot(q, (float*)kp, hd)) * j->Scale;
-                if (j->Alibi != null) d += j->Alibi[h] * (p - (len - 1));
-                s[p] = d;
-                if (d > max) max = d;
+                byte* kb = k + table[bi] * block;
+                int n = Math.Min(bs, len - b0);
+                for (int r = 0; r < n; r++)
+                {
+                    byte* kp = kb + r * row;
+                    float d = (j->Half ? DotHalf(q, (ushort*)kp, hd) : Dot(q, (float*)kp, hd)) * j->Scale;
+                    if (j->Alibi != null) d += j->Alibi[h] * (b0 + r - (len - 1));
+                    s[b0 + r] = d;
+                    if (d > max) max = d;
+                }
             }
             float sum = 0;
             for (int p = 0; p < len; p++) { float e = MathF.Exp(s[p] - max); s[p] = e; sum += e; }
             new Span<float>(o, hd).Clear();
-            for (int p = 0; p < len; p++)
+            for (int b0 = 0, bi = 0; b0 < len; b0 += bs, bi++)
             {
-                byte* vp = v + (long)p * hd * eb;
-                if (j->Half) AxpyHalf(s[p], (ushort*)vp, o, hd); else Axpy(s[p], (float*)vp, o, hd);
+                byte* vb = v + table[bi] * block;
+                int n = Math.Min(bs, len - b0);
+                for (int r = 0; r < n; r++)
+                {
+                    byte* vp = vb + r * row;
+                    if (j->Half) AxpyHalf(s[b0 + r], (ushort*)vp, o, hd); else Axpy(s[b0 + r], (float*)vp, o, hd);
+                }
             }
             float inv = 1f / sum;
             for (int i = 0; i < hd; i++) o[i] *= inv;

@@ -121,8 +121,13 @@ internal sealed class Scheduler : IDisposable
         catch (Exception e) { done.SetException(e); }
     }
 
-    private SchedulerSnapshot Snapshot() => new(_batcher.Running, _batcher.Waiting + _incoming.Count, _batcher.FreeSlots, _model.Lm.MaxSequences,
-        _batcher.CachedPositions, _batcher.PromptTokens, _batcher.GeneratedTokens, _busy);
+    private SchedulerSnapshot Snapshot()
+    {
+        var paged = _model.Lm as IPagedCausalLm;
+        return new(_batcher.Running, _batcher.Waiting + _incoming.Count, _batcher.FreeSlots, _model.Lm.MaxSequences,
+            _batcher.CachedPositions, _batcher.PromptTokens, _batcher.GeneratedTokens, _busy, paged?.KvBlocksUsed ?? 0, paged?.KvBlocksTotal ?? 0,
+            paged?.KvBlockSize ?? 0, _batcher.PrefixLookupTokens, _batcher.PrefixHitTokens, _batcher.Preemptions);
+    }
 
     public void Stop()
     {

@@ -13,7 +13,7 @@ internal sealed class ServedModel : IDisposable
 
     public ServedModel(ServerOptions o)
     {
-        _opened = ModelOpener.Open(o.ModelPath, new ModelOpenOptions { MaxSequences = o.Parallel, ContextLength = o.ContextSize, Tokenizer = TokenizerUse.Required });
+        _opened = ModelOpener.Open(o.ModelPath, new ModelOpenOptions { MaxSequences = o.Parallel, ContextLength = o.ContextSize, KvBlocks = o.KvBlocks, Tokenizer = TokenizerUse.Required });
         try
         {
             Name = o.ModelName ?? DefaultName(_opened.Path);

@@ -37,13 +37,24 @@ internal sealed class ServerMetrics
         Metric("sharplm_kv_slots_used", "gauge", "KV-cache slots held by sequences.", [("", s.SlotsTotal - s.FreeSlots)]);
         Metric("sharplm_kv_slots_total", "gauge", "KV-cache slots (--parallel).", [("", s.SlotsTotal)]);
         Metric("sharplm_kv_positions_used", "gauge", "Cached positions held by the running sequences.", [("", s.CachedPositions)]);
+        if (s.BlocksTotal > 0)
+        {
+            Metric("sharplm_kv_blocks_used", "gauge", "Paged KV-cache blocks held by sequences.", [("", s.BlocksUsed)]);
+            Metric("sharplm_kv_blocks_total", "gauge", "Paged KV-cache blocks in the pool.", [("", s.BlocksTotal)]);
+            Metric("sharplm_kv_block_size", "gauge", "Positions per KV-cache block.", [("", s.BlockSize)]);
+            Metric("sharplm_prefix_cache_lookup_tokens_total", "counter", "Prompt tokens of admitted requests looked up in the prefix cache.", [("", s.PrefixLookupTokens)]);
+            Metric("sharplm_prefix_cache_hit_tokens_total", "counter", "Prompt tokens taken from the prefix cache (not computed).", [("", s.PrefixHitTokens)]);
+            Metric("sharplm_prefix_cache_hit_rate", "gauge", "Prefix-cache hit tokens / lookup tokens.", [("", s.PrefixLookupTokens > 0 ? (double)s.PrefixHitTokens / s.PrefixLookupTokens : 0)]);
+            Metric("sharplm_preemptions_total", "counter", "Sequences preempted (recomputed later) because KV blocks ran out.", [("", s.Preemptions)]);
+        }
         return b.ToString();
     }
 }
 
 /// <summary>The scheduler's figures after its last step.</summary>
 internal sealed record SchedulerSnapshot(int Running, int Waiting, int FreeSlots, int SlotsTotal, long CachedPositions, long PromptTokens,
-                                         long GeneratedTokens, double BusySeconds)
+                                         long GeneratedTokens, double BusySeconds, int BlocksUsed, int BlocksTotal, int BlockSize,
+                                         long PrefixLookupTokens, long PrefixHitTokens, long Preemptions)
 {
     public double TokensPerSecond => BusySeconds > 0 ? GeneratedTokens / BusySeconds : 0;
 }
