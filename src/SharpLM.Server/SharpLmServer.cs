@@ -104,6 +104,7 @@ public sealed class SharpLmServer : IAsyncDisposable
         Post("/detokenize", (h, c) => SmallEndpoints.Detokenize(h, ctx, c));
         Get("/health", (h, _) => SmallEndpoints.Health(h));
         Get("/metrics", (h, _) => SmallEndpoints.Metrics(h, ctx));
+        app.MapGet("/", (HttpContext h) => WebPage.Write(h));
         app.MapFallback((HttpContext h) => Run(h, ctx, "other", (_, _) => throw new ApiError(404, $"no endpoint {h.Request.Method} {h.Request.Path}.", code: "not_found")));
     }
 

@@ -167,3 +167,18 @@ public sealed class GenerationEndpointTests : IAsyncLifetime
         Assert.Equal(5 + 5 + 5, (int)body["usage"]!["prompt_tokens"]!);
     }
 }
+
+public sealed class WebPageTests
+{
+    [Fact]
+    public async Task TheChatPageIsServedAtTheRootWithoutAKey()
+    {
+        await using var h = await ServerHarness.StartAsync(o => o with { ApiKeys = ["k"] });
+        var r = await h.Http.GetAsync("");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("text/html", r.Content.Headers.ContentType!.MediaType);
+        string html = await r.Content.ReadAsStringAsync();
+        foreach (var part in new[] { "<title>SharpLM chat</title>", "fetch(\"v1/chat/completions\"", "stream: true", "id=\"stopbtn\"", "id=\"new\"", "id=\"temperature\"", "function markdown(" })
+            Assert.Contains(part, html);
+    }
+}

@@ -1,7 +1,7 @@
 // GenerationRequest: the fields /v1/chat/completions and /v1/completions share — n, seed, the length limit
 // (max_tokens / max_completion_tokens, capped by the server's limit and the context), every sampler option of
 // `sharplm generate` (temperature, top_p, top_k, min_p, repetition_penalty, presence/frequency penalties,
-// logit_bias), stop strings, streaming — turned into one GenerationOptions per choice (choice i samples with
+// logit_bias), stop strings, streaming, and llama.cpp's ignore_eos (generation does not stop at EOS) — turned into one GenerationOptions per choice (choice i samples with
 // seed + i, as TextGenerator.PerPrompt does). OpenAI's defaults: temperature 1, top_p 1, max_tokens up to the context.
 using System.Text.Json;
 using SharpLM.Inference.Generation;
@@ -10,13 +10,13 @@ using SharpLM.Server.Hosting;
 
 namespace SharpLM.Server.Api;
 
-internal sealed record GenerationRequest(int N, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingOptions Sampling, string[] Stop)
+internal sealed record GenerationRequest(int N, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingOptions Sampling, string[] Stop, bool IgnoreEos)
 {
     /// <summary>Fields this record reads (the endpoints add their own).</summary>
     public static readonly string[] Fields =
     [
         "model", "n", "seed", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "min_p", "repetition_penalty",
-        "presence_penalty", "frequency_penalty", "logit_bias", "stop", "stream", "stream_options", "user",
+        "presence_penalty", "frequency_penalty", "logit_bias", "stop", "stream", "stream_options", "user", "ignore_eos",
     ];
 
     public static GenerationRequest Parse(RequestJson json, ServedModel model, int parallel)
@@ -59,7 +59,7 @@ internal sealed record GenerationRequest(int N, bool Stream, bool IncludeUsage, 
             if (so.ValueKind != JsonValueKind.Object) throw ApiError.BadRequest("'stream_options' must be an object.", "stream_options");
             includeUsage = so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
         }
-        return new GenerationRequest(n, json.Bool("stream") ?? false, includeUsage, max, sampling, stop);
+        return new GenerationRequest(n, json.Bool("stream") ?? false, includeUsage, max, sampling, stop, json.Bool("ignore_eos") ?? false);
     }
 
     /// <summary>One options record per choice for a prompt of <paramref name="promptLength"/> tokens (400 naming the limit when it does not fit).</summary>
@@ -74,7 +74,7 @@ internal sealed record GenerationRequest(int N, bool Stream, bool IncludeUsage, 
         var options = new GenerationOptions
         {
             MaxNewTokens = MaxTokens ?? Math.Min(model.MaxTokensLimit, ctx - promptLength),
-            StopTokens = model.Tokenizer.Eos is { } eos ? [eos] : [],
+            StopTokens = !IgnoreEos && model.Tokenizer.Eos is { } eos ? [eos] : [],
             StopStrings = Stop,
             Detokenize = model.Tokenizer.Decode,
             Sampling = Sampling,
