@@ -4,9 +4,11 @@
 // tokens/s over the whole run (all clients), time to first token and inter-token latency percentiles (ms).
 // Usage: node serve_load.mjs BASE_URL MODEL CLIENTS REQUESTS_PER_CLIENT MAX_TOKENS
 import OpenAI from "openai";
+import http from "node:http";
 
 const [baseURL, model, clients, perClient, maxTokens] = process.argv.slice(2);
-const client = new OpenAI({ baseURL, apiKey: "none", maxRetries: 0, timeout: 600_000 });
+// No keep-alive: llama-server closes a connection after a stream, and a reused socket would fail the next request.
+const client = new OpenAI({ baseURL, apiKey: "none", maxRetries: 0, timeout: 600_000, httpAgent: new http.Agent({ keepAlive: false }) });
 const ttft = [], itl = [];
 let tokens = 0, errors = 0;
 
