@@ -15,6 +15,7 @@ var verbs = new Dictionary<string, Func<string[], int>>
     ["decode-profile"] = DecodeProfileBench.Run,
     ["quant-gemm"] = QuantGemmBench.Run,
     ["batch-decode"] = BatchDecodeBench.Run,
+    ["serve"] = ServeBench.Run,
 };
 var verb = args.Length > 0 ? args[0] : "";
 if (verbs.TryGetValue(verb, out var run)) return run(args.Skip(1).ToArray());

@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(TokenizerCommand.Create()); // tokenizer encode | decode | inspect | train
         root.Subcommands.Add(DataCommand.Create());

@@ -11,7 +11,7 @@ namespace SharpLM.Architecture.Tests;
 public class LayerTests
 {
     private const string Formats = "SharpLM.Formats", Tensors = "SharpLM.Tensors", Text = "SharpLM.Text", Data = "SharpLM.Data",
-        Models = "SharpLM.Models", Training = "SharpLM.Training", Inference = "SharpLM.Inference", Eval = "SharpLM.Eval", Cli = "SharpLM.Cli";
+        Models = "SharpLM.Models", Training = "SharpLM.Training", Inference = "SharpLM.Inference", Eval = "SharpLM.Eval", Server = "SharpLM.Server", Cli = "SharpLM.Cli";
 
     /// <summary>Which SharpLM projects each src project may reference (DESIGN.md, "Layers"); null = anything (the CLI).</summary>
     private static readonly Dictionary<string, string[]?> Allowed = new()
@@ -24,6 +24,7 @@ public class LayerTests
         [Training] = [Tensors, Models, Text, Data, Formats],
         [Inference] = [Tensors, Models, Text, Formats],
         [Eval] = [Inference, Tensors, Models, Text, Formats],
+        [Server] = [Inference, Tensors, Models, Text, Formats],
         [Cli] = null,
     };
 

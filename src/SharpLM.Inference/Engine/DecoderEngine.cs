@@ -7,7 +7,8 @@
 //   x += (silu(xn·Wgᵀ) ∘ xn·Wuᵀ)·Wdᵀ  or  act(xn·Wuᵀ + b)·Wdᵀ + b   (SwiGLU or GELU/ReLU MLP)
 // with learned position rows added to the embedding when the config has them; then
 // logits = norm(x)·output_norm · Wheadᵀ (the embedding when tied), for the last row of each chunk or every row.
-// The engine holds MaxSequences KV-cache slots. ForwardBatch concatenates the tokens of several sequences
+// The engine holds MaxSequences sequence slots over one paged KV cache (PagedKvCache: fixed-size blocks, a block
+// table per slot, prefix caching of full blocks; IPagedCausalLm exposes it to schedulers). ForwardBatch concatenates the tokens of several sequences
 // (one chunk per slot) into one activation matrix, so each projection streams the weights once for all of
 // them: one row runs fused GEMV kernels (Matmul.Gemv), several rows GEMM (Matmul.Gemm), in passes of at
 // most MaxBatch rows. Only RoPE, the cache store and attention look at which sequence a row belongs to.
@@ -21,7 +22,7 @@ using SharpLM.Tensors.Cpu;
 namespace SharpLM.Inference.Engine;
 
 /// <summary>LLaMA inference straight from a GGUF file's stored weights.</summary>
-public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
+public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
 {
     /// <summary>Most rows (tokens of all chunks) run through one GEMM pass (larger batches are split).</summary>
     public const int MaxBatch = 256;
@@ -30,15 +31,14 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     private readonly EngineLayer[] _layers;
     private readonly WeightMatrix _embed, _head;
     private readonly float* _alibi;           // [Heads] ALiBi slopes, or null
-    private readonly SlotKvCache[] _caches;   // one per slot
-    private readonly int[] _lengths;         // cached positions per slot
+    private readonly PagedKvCache _cache;     // all slots' blocks
     private readonly Matmul _matmul = new();
     private readonly QuantizedActivations? _qDim, _qFfn;
     private readonly float[] _cos, _sin;
     private float* _x, _xn, _q, _k, _v, _att, _tmp, _gate, _up;
     private float* _last, _lastNorm;          // [MaxSequences, C]: residual / normed last row of each chunk
-    private byte** _rowK, _rowV;             // [MaxBatch]: the row's slot cache (kv head 0) in the current layer
-    private int* _rowPos, _rowSlot;           // [MaxBatch]: the row's absolute position and slot
+    private int** _rowTable;                 // [MaxBatch]: the block table of the row's slot
+    private int* _rowPos;                     // [MaxBatch]: the row's absolute position
 
     /// <summary>A chunk's rows [Row, Row + Count) inside one pass; EndsChunk = the chunk's index if its last token is here, else -1.</summary>
     private readonly record struct Segment(int Slot, int Position, int Row, int Count, int EndsChunk);
@@ -58,10 +58,45 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     public int MaxSequences { get; }
 
     /// <summary>Positions currently held by slot 0 (the slot <see cref="Forward"/> uses).</summary>
-    public int CachedTokens => _lengths[0];
+    public int CachedTokens => _cache.Length(0);
 
     /// <summary>Positions currently held by <paramref name="slot"/>.</summary>
-    public int CachedTokensIn(int slot) => _lengths[CheckSlot(slot, nameof(slot))];
+    public int CachedTokensIn(int slot) => _cache.Length(CheckSlot(slot, nameof(slot)));
+
+    /// <summary>Positions per KV-cache block.</summary>
+    public const int BlockSize = 16;
+
+    /// <inheritdoc/>
+    public int KvBlockSize => _cache.BlockSize;
+
+    /// <inheritdoc/>
+    public int KvBlocksTotal => _cache.TotalBlocks;
+
+    /// <inheritdoc/>
+    public int KvBlocksUsed => _cache.UsedBlocks;
+
+    /// <inheritdoc/>
+    public int KvBlocksAvailable => _cache.AvailableBlocks;
+
+    /// <inheritdoc/>
+    public int KvBlocksHeld(int slot) => _cache.BlocksOf(CheckSlot(slot, nameof(slot)));
+
+    /// <inheritdoc/>
+    public int KvBlocksNeeded(int slot, int position, int count) => _cache.BlocksNeeded(CheckSlot(slot, nameof(slot)), position, count) - _cache.BlocksFreed(slot, position);
+
+    /// <inheritdoc/>
+    public int ReusePrefix(int slot, ReadOnlySpan<int> tokens)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return tokens.Length == 0 ? 0 : _cache.AttachPrefix(CheckSlot(slot, nameof(slot)), tokens);
+    }
+
+    /// <inheritdoc/>
+    public void ReleaseSlot(int slot)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _cache.Release(CheckSlot(slot, nameof(slot)));
+    }
 
     /// <summary>Weight type of the attention q projection of block 0 (a summary of the file's type).</summary>
     public GgmlType WeightType => _layers[0].Q.Type;
@@ -70,16 +105,17 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     public long WeightBytesPerToken { get; }
 
     /// <summary>
-    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> sizes each slot's KV cache (default: the
-    /// model's training context, and capped at it unless <paramref name="beyondTrainingContext"/> — llama.cpp's
-    /// <c>-c</c> larger than n_ctx_train; rotary and ALiBi models run on, learned position tables cannot);
-    /// <paramref name="maxSequences"/> slots are allocated (each holds a full context) with <paramref name="kvType"/> values.
+    /// Opens <paramref name="path"/>; <paramref name="contextLength"/> caps each sequence (default: the model's
+    /// training context, and capped at it unless <paramref name="beyondTrainingContext"/> — llama.cpp's <c>-c</c> larger
+    /// than n_ctx_train; rotary and ALiBi models run on, learned position tables cannot); <paramref name="maxSequences"/>
+    /// slots share one paged cache of <paramref name="kvBlocks"/> blocks of <see cref="BlockSize"/> positions (default:
+    /// enough for every slot to hold a full context) with <paramref name="kvType"/> values.
     /// </summary>
-    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32,
+    public static DecoderEngine Open(string path, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32, int? kvBlocks = null,
                                      bool beyondTrainingContext = false)
     {
         var f = GgufFile.Open(path);
-        try { return new DecoderEngine(GgufEngineWeights.Load(f, ownsFile: true), contextLength, maxSequences, kvType, beyondTrainingContext); }
+        try { return new DecoderEngine(GgufEngineWeights.Load(f, ownsFile: true), contextLength, maxSequences, kvType, kvBlocks, beyondTrainingContext); }
         catch { f.Dispose(); throw; }
     }
 
@@ -87,18 +123,18 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     /// An engine over the parameters of <paramref name="model"/> (copied once; later changes to the model are
     /// not seen): the fast path for perplexity, eval scoring and rollouts of a model held in memory.
     /// </summary>
-    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32,
+    public static DecoderEngine FromModel(DecoderModel model, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32, int? kvBlocks = null,
                                           bool beyondTrainingContext = false)
     {
         var w = ModelEngineWeights.From(model);
-        try { return new DecoderEngine(w, contextLength, maxSequences, kvType, beyondTrainingContext); }
+        try { return new DecoderEngine(w, contextLength, maxSequences, kvType, kvBlocks, beyondTrainingContext); }
         catch { w.Dispose(); throw; }
     }
 
-    public DecoderEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32)
-        : this(GgufEngineWeights.Load(file, ownsFile), contextLength, maxSequences, kvType) { }
+    public DecoderEngine(GgufFile file, bool ownsFile = false, int? contextLength = null, int maxSequences = 1, KvCacheType kvType = KvCacheType.F32, int? kvBlocks = null)
+        : this(GgufEngineWeights.Load(file, ownsFile), contextLength, maxSequences, kvType, kvBlocks) { }
 
-    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType, bool beyondTrainingContext = false)
+    private DecoderEngine(EngineWeights weights, int? contextLength, int maxSequences, KvCacheType kvType, int? kvBlocks, bool beyondTrainingContext = false)
     {
         try
         {
@@ -127,9 +163,8 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             }
             WeightBytesPerToken = bytes;
             MaxSequences = maxSequences;
-            _caches = new SlotKvCache[maxSequences];
-            for (int i = 0; i < maxSequences; i++) _caches[i] = new SlotKvCache(c.Layers, c.KvHeads, ContextLength, hd, kvType);
-            _lengths = new int[maxSequences];
+            int perContext = (ContextLength + BlockSize - 1) / BlockSize;
+            _cache = new PagedKvCache(c.Layers, c.KvHeads, hd, kvType, BlockSize, kvBlocks ?? maxSequences * perContext, maxSequences, ContextLength);
             (_cos, _sin) = EngineOps.RopeTable(ContextLength, hd, c.RopeTheta, c.RopeScaling);
             if (c.Positions == PositionKind.Alibi) _alibi = weights.Copy(EngineOps.AlibiSlopes(c.Heads));
             // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
@@ -140,13 +175,13 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
             _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
             _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
-            _rowK = (byte**)AllocBytes(b * sizeof(byte*)); _rowV = (byte**)AllocBytes(b * sizeof(byte*));
-            _rowPos = (int*)AllocBytes(b * sizeof(int)); _rowSlot = (int*)AllocBytes(b * sizeof(int));
+            _rowTable = (int**)AllocBytes(b * sizeof(int*));
+            _rowPos = (int*)AllocBytes(b * sizeof(int));
         }
         catch
         {
             // Nothing half-built stays allocated: the caches made so far and the weights' memory (the caller closes the file).
-            if (_caches is not null) foreach (var cache in _caches) cache?.Dispose();
+            _cache?.Dispose();
             weights.FreeMemory();
             throw;
         }
@@ -193,10 +228,34 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
         Run(tokens, chunk, logits, allPositions: true);
     }
 
+    /// <summary>
+    /// Runs <paramref name="tokens"/> on <paramref name="slot"/> from position 0 and writes the final hidden state of
+    /// every position after the output norm (HF's last_hidden_state), row-major [tokens, Dim] — for embeddings.
+    /// </summary>
+    public void HiddenStates(ReadOnlySpan<int> tokens, Span<float> hidden, int slot = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tokens.Length == 0) throw new ArgumentException("DecoderEngine.HiddenStates: no tokens.", nameof(tokens));
+        int dim = Config.Dim;
+        if (hidden.Length < (long)tokens.Length * dim)
+            throw new ArgumentException($"DecoderEngine.HiddenStates: the buffer holds {hidden.Length} values; {tokens.Length} tokens × {dim} need {(long)tokens.Length * dim}.", nameof(hidden));
+        ReadOnlySpan<SequenceChunk> chunk = [new SequenceChunk(slot, 0, tokens.Length)];
+        Validate(tokens, chunk, hidden, 0, "position(s)");
+        _cache.Prepare(slot, 0, tokens);
+        for (int s = 0; s < tokens.Length; s += MaxBatch)
+        {
+            int rows = Math.Min(MaxBatch, tokens.Length - s);
+            Pass(tokens.Slice(s, rows), [new Segment(slot, s, 0, rows, -1)]);
+            Norm(_x, _w.OutNorm, _w.OutNormBias, _xn, rows);
+            new Span<float>(_xn, rows * dim).CopyTo(hidden.Slice(s * dim, rows * dim));
+        }
+    }
+
     private void Run(ReadOnlySpan<int> tokens, ReadOnlySpan<SequenceChunk> chunks, Span<float> logits, bool allPositions)
     {
         var c = Config;
-        foreach (var ch in chunks) _lengths[ch.Slot] = ch.Position;
+        int offset = 0;
+        foreach (var ch in chunks) { _cache.Prepare(ch.Slot, ch.Position, tokens.Slice(offset, ch.Count)); offset += ch.Count; }
         Span<Segment> segments = chunks.Length <= 256 ? stackalloc Segment[chunks.Length] : new Segment[chunks.Length];
         int chunk = 0, done = 0; // chunk index and how many of its tokens earlier passes ran
         for (int s = 0; s < tokens.Length; s += MaxBatch)
@@ -215,7 +274,6 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             Pass(tokens.Slice(s, rows), segments[..m]);
             foreach (var seg in segments[..m])
             {
-                _lengths[seg.Slot] = seg.Position + seg.Count;
                 // Keep the last residual row of a finished chunk before the next pass overwrites _x.
                 if (seg.EndsChunk >= 0 && !allPositions)
                     new Span<float>(_x + (long)(seg.Row + seg.Count - 1) * c.Dim, c.Dim).CopyTo(new Span<float>(_last + (long)seg.EndsChunk * c.Dim, c.Dim));
@@ -226,6 +284,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
                 fixed (float* y = logits) Project1(_xn, rows, _head, y + (long)s * VocabSize, _qDim);   // logits (rows, V)
             }
         }
+        foreach (var ch in chunks) _cache.RegisterFullBlocks(ch.Slot);
         if (allPositions) return;
         int n = chunks.Length;
         long tick = EngineProfile.Now();
@@ -242,6 +301,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             throw new ArgumentException($"DecoderEngine.ForwardBatch: {chunks.Length} chunks, but the engine has {MaxSequences} slot(s) (one chunk per slot).", nameof(chunks));
         Span<bool> used = MaxSequences <= 1024 ? stackalloc bool[MaxSequences] : new bool[MaxSequences];
         long total = 0;
+        int blocks = 0;
         for (int i = 0; i < chunks.Length; i++)
         {
             var ch = chunks[i];
@@ -249,11 +309,12 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             if (used[ch.Slot]) throw new ArgumentException($"DecoderEngine.ForwardBatch: two chunks use slot {ch.Slot}; a batch holds at most one chunk per slot.", nameof(chunks));
             used[ch.Slot] = true;
             if (ch.Count < 1) throw new ArgumentException($"DecoderEngine.ForwardBatch: chunk {i} has {ch.Count} tokens; every chunk needs at least one.", nameof(chunks));
-            if (ch.Position < 0 || ch.Position > _lengths[ch.Slot])
-                throw new ArgumentOutOfRangeException(nameof(chunks), ch.Position, $"DecoderEngine: position must be in [0, {_lengths[ch.Slot]}] (the cached length of slot {ch.Slot}).");
+            if (ch.Position < 0 || ch.Position > _cache.Length(ch.Slot))
+                throw new ArgumentOutOfRangeException(nameof(chunks), ch.Position, $"DecoderEngine: position must be in [0, {_cache.Length(ch.Slot)}] (the cached length of slot {ch.Slot}).");
             if (ch.Position + ch.Count > ContextLength)
                 throw new InvalidOperationException($"DecoderEngine: slot {ch.Slot}: positions {ch.Position}..{ch.Position + ch.Count - 1} exceed the context length {ContextLength}.");
             total += ch.Count;
+            blocks += _cache.BlocksNeeded(ch.Slot, ch.Position, ch.Count) - _cache.BlocksFreed(ch.Slot, ch.Position);
         }
         if (total != tokens.Length)
             throw new ArgumentException($"DecoderEngine.ForwardBatch: the chunks cover {total} tokens, the token span holds {tokens.Length}.", nameof(chunks));
@@ -261,6 +322,8 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             throw new ArgumentException($"DecoderEngine: the logits buffer holds {logits.Length} values; {logitsNeeded / VocabSize} {rowsAre} × vocabulary {VocabSize} need {logitsNeeded}.", nameof(logits));
         foreach (int id in tokens)
             if ((uint)id >= (uint)VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), id, $"DecoderEngine: token {id} is outside the vocabulary [0, {VocabSize}).");
+        if (blocks > _cache.AvailableBlocks)
+            throw new InvalidOperationException($"DecoderEngine: out of KV-cache blocks: the batch needs {blocks} more block(s) of {BlockSize} positions, {_cache.AvailableBlocks} of {_cache.TotalBlocks} are free.");
     }
 
     /// <inheritdoc/>
@@ -269,8 +332,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckSlot(from, nameof(from)); CheckSlot(to, nameof(to));
         if (from == to) return;
-        _caches[to].CopyFrom(_caches[from], _lengths[from]);
-        _lengths[to] = _lengths[from];
+        _cache.CopySlot(from, to);
     }
 
     private int CheckSlot(int slot, string param) => (uint)slot < (uint)MaxSequences ? slot
@@ -284,7 +346,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
         long tick = EngineProfile.Now();
         for (int i = 0; i < t; i++) Dequant.Row(_embed, tokens[i], _x + (long)i * dim);       // x (T, C)
         foreach (var seg in segments)
-            for (int r = 0; r < seg.Count; r++) { _rowPos[seg.Row + r] = seg.Position + r; _rowSlot[seg.Row + r] = seg.Slot; }
+            for (int r = 0; r < seg.Count; r++) { _rowPos[seg.Row + r] = seg.Position + r; _rowTable[seg.Row + r] = _cache.Table(seg.Slot); }
         if (_w.PositionEmbed != null)                                                          // x += wpe[pos]
             for (int r = 0; r < t; r++) EngineOps.Add(_x + (long)r * dim, _w.PositionEmbed + (long)_rowPos[r] * dim, dim);
         bool rotary = c.Positions == PositionKind.Rotary;
@@ -311,11 +373,10 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
                         EngineOps.RopeHalves(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
                         EngineOps.RopeHalves(k, seg.Count, c.KvHeads, hd, seg.Position, cos, sin);
                     }
-                    _caches[seg.Slot].Store(li, seg.Position, seg.Count, k, v);
+                    _cache.Store(seg.Slot, li, seg.Position, seg.Count, k, v);
                 }
-                for (int r = 0; r < t; r++) { _rowK[r] = _caches[_rowSlot[r]].K(li, 0); _rowV[r] = _caches[_rowSlot[r]].V(li, 0); }
                 tick = EngineProfile.Mark(EngineProfile.Part.RopeStore, tick);
-                CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd, KvType == KvCacheType.F16, _alibi);
+                CachedAttention.Run(_q, _att, t, c.Heads, _cache, li, _rowTable, _rowPos, _alibi);
                 tick = EngineProfile.Mark(EngineProfile.Part.Attention, tick);
                 Project1(_att, t, l.O, _tmp, _qDim);
                 AddBias(_tmp, l.BiasO, t, dim);
@@ -401,7 +462,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var cache in _caches) cache.Dispose();
+        _cache.Dispose();
         _matmul.Dispose(); _qDim?.Dispose(); _qFfn?.Dispose();
         _w.Dispose();
     }

@@ -26,6 +26,9 @@ public sealed record ModelOpenOptions
     /// <summary>KV-cache slots: sequences decoded together (batches, beams, server requests).</summary>
     public int MaxSequences { get; init; } = 1;
 
+    /// <summary>Blocks of the engine's paged KV cache (DecoderEngine.BlockSize positions each) shared by all slots; default: a full context per slot.</summary>
+    public int? KvBlocks { get; init; }
+
     /// <summary>KV-cache element type; F16 needs the engine (the reference DecoderModel keeps f32).</summary>
     public KvCacheType KvType { get; init; } = KvCacheType.F32;
 

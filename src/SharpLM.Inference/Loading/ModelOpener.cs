@@ -43,7 +43,7 @@ public static class ModelOpener
         if (format == ModelFileFormat.Gguf)
         {
             DecoderEngine engine;
-            try { engine = DecoderEngine.Open(path, o.ContextLength, o.MaxSequences, o.KvType, o.BeyondTrainingContext); }
+            try { engine = DecoderEngine.Open(path, o.ContextLength, o.MaxSequences, o.KvType, o.KvBlocks, o.BeyondTrainingContext); }
             catch (NotSupportedException) { return FromModel(path, format, ModelFile.Load(path), o, tokenizer); } // f32 weights in memory
             if (!o.DecoderModel) return new(path, format, engine.Config, engine, null, tokenizer, null);
             try { return new(path, format, engine.Config, engine, ModelFile.Load(path), tokenizer, null); }
@@ -94,7 +94,7 @@ public static class ModelOpener
             string refusal;
             try
             {
-                var engine = DecoderEngine.FromModel(model, o.ContextLength, o.MaxSequences, o.KvType, o.BeyondTrainingContext);
+                var engine = DecoderEngine.FromModel(model, o.ContextLength, o.MaxSequences, o.KvType, o.KvBlocks, o.BeyondTrainingContext);
                 if (o.DecoderModel) return new(path, format, model.Config, engine, model, tokenizer, null);
                 model.Dispose(); // the engine holds its own copy
                 return new(path, format, engine.Config, engine, null, tokenizer, null);
