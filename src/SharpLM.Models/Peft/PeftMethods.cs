@@ -20,7 +20,8 @@ public static class PeftMethods
 
     static PeftMethods()
     {
-        // One line per method, e.g. Register("LORA", LoraAdapter.Attach);
+        Register("LORA", LoraAdapter.Attach);
+        Register("IA3", Ia3Adapter.Attach);
     }
 
     private static void Register(string peftType, PeftAttach attach) => Table.Add(peftType, attach);
