@@ -22,14 +22,15 @@ internal static class ChatCommand
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
         var kv = GenerateCommand.KvTypeOption();
         var threads = GenerateCommand.ThreadsOption();
-        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv, threads };
+        var adapters = GenerateCommand.AdapterOption();
+        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv, threads, adapters };
         cmd.SetAction(async (r, cancel) =>
         {
             try
             {
                 string path = r.GetValue(model)!;
                 GenerateCommand.UseThreads(r.GetValue(threads));
-                using var opened = GenerateCommand.Open(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!), tokenizer: TokenizerUse.Required);
+                using var opened = GenerateCommand.Open(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!), tokenizer: TokenizerUse.Required, adapters: r.GetValue(adapters));
                 var lm = opened.Lm;
                 var tok = opened.Tokenizer!;
                 var generator = new TextGenerator(lm);

@@ -5,6 +5,7 @@
 // beam search instead (BeamSearch with one slot per beam, so all beams advance in one batched pass per step):
 // the best hypothesis to stdout, every hypothesis's score to stderr. The model is opened by ModelOpener
 // (DecoderEngine for GGUF and, from memory, for HF folders and llama2.c files); `sharplm chat` reuses Open.
+// `--adapter DIR` (repeatable) merges PEFT adapters into the f32 weights before the engine is built.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
@@ -37,13 +38,15 @@ internal static class GenerateCommand
         var lengthPenalty = new Option<float>("--length-penalty") { DefaultValueFactory = _ => 1f, Description = "With --beams: hypothesis score = Σ log p / length^P." };
         var kv = KvTypeOption();
         var threads = ThreadsOption();
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads };
+        var adapters = AdapterOption();
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads, adapters };
         cmd.SetAction(r =>
         {
             try
             {
                 string path = r.GetValue(model)!;
                 var kvType = ParseKvType(r.GetValue(kv)!);
+                var adapterDirs = r.GetValue(adapters) ?? [];
                 UseThreads(r.GetValue(threads));
                 if (new[] { r.GetValue(text), r.GetValue(ids), r.GetValue(file) }.Count(v => v is not null) != 1)
                     throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
@@ -70,10 +73,10 @@ internal static class GenerateCommand
                     throw new ArgumentException("--stop is not supported with --beams (beam search ends hypotheses on stop ids: --stop-ids).");
                 if (r.GetValue(beams) is null && r.GetValue(lengthPenalty) != 1f)
                     throw new ArgumentException("--length-penalty needs --beams.");
-                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType);
+                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType, adapterDirs);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
-                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType);
-                using var opened = Open(path, 1, prompt.Length + opts.MaxNewTokens, kvType);
+                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType, adapterDirs);
+                using var opened = Open(path, 1, prompt.Length + opts.MaxNewTokens, kvType, adapters: adapterDirs);
                 opts.Validate(opened.Lm.VocabSize, opened.Lm.ContextLength, prompt.Length); // before the prompt is echoed
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
@@ -94,10 +97,10 @@ internal static class GenerateCommand
     private const int DefaultBatch = 16;
 
     /// <summary>Generates every prompt of the file as one batch and prints each completion, then aggregate throughput.</summary>
-    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType)
+    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType, string[] adapters)
     {
         int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
-        using var opened = Open(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType);
+        using var opened = Open(path, slots, prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType, adapters: adapters);
         var lm = opened.Lm;
         prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
         var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
@@ -113,10 +116,10 @@ internal static class GenerateCommand
     }
 
     /// <summary>Beam search on a model with one cache slot per beam; prints the best hypothesis, then every hypothesis's score to stderr.</summary>
-    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType)
+    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType, string[] adapters)
     {
         if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
-        using var opened = Open(path, beams, prompt.Length + opts.MaxNewTokens, kvType);
+        using var opened = Open(path, beams, prompt.Length + opts.MaxNewTokens, kvType, adapters: adapters);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var hyps = new BeamSearch(opened.Lm).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
         var best = hyps[0].Tokens;
@@ -133,12 +136,16 @@ internal static class GenerateCommand
     /// context); says on stderr when the reference model runs it.
     /// </summary>
     public static OpenedModel Open(string path, int maxSequences = 1, int? contextLength = null, KvCacheType kvType = KvCacheType.F32,
-                                   TokenizerUse tokenizer = TokenizerUse.None)
+                                   TokenizerUse tokenizer = TokenizerUse.None, IReadOnlyList<string>? adapters = null)
     {
-        var opened = ModelOpener.Open(path, new ModelOpenOptions { MaxSequences = maxSequences, ContextLength = contextLength, KvType = kvType, Tokenizer = tokenizer });
+        var opened = ModelOpener.Open(path, new ModelOpenOptions { MaxSequences = maxSequences, ContextLength = contextLength, KvType = kvType, Tokenizer = tokenizer, Adapters = adapters ?? [] });
         if (opened.EngineRefusal is { } why) Console.Error.WriteLine($"note: running on the reference model ({why})");
         return opened;
     }
+
+    /// <summary>--adapter DIR (repeatable): PEFT adapter folders (LoRA, DoRA, IA³) merged into the weights before generating.</summary>
+    public static Option<string[]> AdapterOption() =>
+        new("--adapter") { Description = "PEFT adapter folder (LoRA/DoRA/IA3; repeatable), merged into the model's f32 weights in order.", AllowMultipleArgumentsPerToken = false };
 
     /// <summary>--threads N: the worker pool's size for the run (default: every core).</summary>
     public static Option<int?> ThreadsOption() =>

@@ -10,6 +10,7 @@ root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(MergeCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(QuantizeCommand.Create());
