@@ -94,6 +94,10 @@ public sealed class LoraLinear : Module, IPeftLayer
 
     public Tensor Forward(Tensor x)
     {
+        // The common training case — one plain LoRA adapter, no dropout at work — runs fused (Ops.LowRankLinear: the
+        // low-rank product accumulated into the base GEMM's output; the base module's own forward hooks do not run then).
+        if (!Merged && _active.Count(_adapters.ContainsKey) == 1 && _adapters[_active.First(_adapters.ContainsKey)] is { Magnitude: null } one && !(Training && one.Dropout > 0))
+            return Hooked(x, Ops.LowRankLinear(x, _base.Weight, _base.Bias, one.A, one.B, one.Scaling, _base.Conv1D));
         var y = _base.Forward(x);                                                 // (…, out), with bias
         if (Merged) return Hooked(x, y);
         foreach (var name in _active)

@@ -22,6 +22,11 @@ public sealed class PeftConfigFields
     private ArgumentException Bad(string field, string expected, JsonNode? found) =>
         new($"adapter_config.json: {_method} field '{field}': expected {expected}, found {found?.ToJsonString() ?? "null"}.");
 
+    /// <summary>A JSON number as double, whether parsed from text or built from a CLR int, long, float or double.</summary>
+    private static double AsDouble(JsonValue v) =>
+        v.TryGetValue<double>(out var d) ? d : v.TryGetValue<long>(out var l) ? l : v.TryGetValue<int>(out var i) ? i
+        : v.TryGetValue<float>(out var f) ? f : v.TryGetValue<decimal>(out var m) ? (double)m : throw new ArgumentException($"adapter_config.json: {v.ToJsonString()} is not a number.");
+
     /// <summary>True when the field is absent or null.</summary>
     public bool IsNull(string field) => _json[field] is null;
 
@@ -30,7 +35,7 @@ public sealed class PeftConfigFields
         var n = _json[field];
         if (n is null) return fallback;
         if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out int i)) return i;
-        if (n is JsonValue d && d.GetValueKind() == JsonValueKind.Number && d.TryGetValue<double>(out double x) && x == Math.Floor(x) && Math.Abs(x) < int.MaxValue) return (int)x;
+        if (n is JsonValue d && d.GetValueKind() == JsonValueKind.Number && AsDouble(d) is var x && x == Math.Floor(x) && Math.Abs(x) < int.MaxValue) return (int)x;
         throw Bad(field, "an integer", n);
     }
 
@@ -38,7 +43,7 @@ public sealed class PeftConfigFields
     {
         var n = _json[field];
         if (n is null) return fallback;
-        if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
+        if (n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return AsDouble(v);
         throw Bad(field, "a number", n);
     }
 
@@ -100,7 +105,7 @@ public sealed class PeftConfigFields
         foreach (var (k, val) in o)
         {
             if (val is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) throw Bad($"{field}.{k}", "a number", val);
-            list.Add((k, v.GetValue<double>()));
+            list.Add((k, AsDouble(v)));
         }
         return list;
     }
