@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, Func<string[], int>>
     ["gemm"] = GemmBench.Run,
     ["attention"] = AttentionBench.Run,
     ["train-step"] = TrainStepBench.Run,
+    ["lora-step"] = LoraStepBench.Run,
     ["bpe-train"] = BpeTrainBench.Run,
     ["llamacpp-interop"] = LlamaCppInterop.Run,
     ["data"] = DataBench.Run,

@@ -71,10 +71,11 @@ internal static class TrainStepBench
         return (batch * ctx / (med / 1000), med, managed, native);
     }
 
-    private static double Peer(string json)
+    /// <summary>Runs a PyTorch peer script from bench/peers with <paramref name="json"/> on stdin; returns its tokens/s.</summary>
+    internal static double Peer(string json, string scriptName = "train_step_torch.py")
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "peers", "train_step_torch.py");
-        if (!File.Exists(script)) script = Path.Combine("bench", "peers", "train_step_torch.py");
+        var script = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "peers", scriptName);
+        if (!File.Exists(script)) script = Path.Combine("bench", "peers", scriptName);
         var psi = new ProcessStartInfo("/usr/bin/python3", script) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         // Debian's torch calls OpenBLAS, whose pool ignores torch.set_num_threads: pin every pool.
         string threads = JsonDocument.Parse(json).RootElement.GetProperty("threads").GetInt32().ToString();

@@ -24,7 +24,8 @@ internal static class ChatCommand
         var kv = GenerateCommand.KvTypeOption();
         var threads = GenerateCommand.ThreadsOption();
         var ctx = GenerateCommand.CtxSizeOption();
-        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv, threads, ctx };
+        var adapters = GenerateCommand.AdapterOption();
+        var cmd = new Command("chat", "Chat with a model interactively.") { model, system, max, temp, topP, seed, kv, threads, ctx, adapters };
         cmd.SetAction(async (r, cancel) =>
         {
             try
@@ -32,7 +33,7 @@ internal static class ChatCommand
                 string path = r.GetValue(model)!;
                 GenerateCommand.UseThreads(r.GetValue(threads));
                 using var opened = GenerateCommand.Open(path, kvType: GenerateCommand.ParseKvType(r.GetValue(kv)!), tokenizer: TokenizerUse.Required,
-                                                       ctxSize: GenerateCommand.CheckCtxSize(r.GetValue(ctx)));
+                                                       ctxSize: GenerateCommand.CheckCtxSize(r.GetValue(ctx)), adapters: r.GetValue(adapters));
                 var lm = opened.Lm;
                 var tok = opened.Tokenizer!;
                 var generator = new TextGenerator(lm);

@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand.CreateDemo());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -5,6 +5,7 @@
 // beam search instead (BeamSearch with one slot per beam, so all beams advance in one batched pass per step):
 // the best hypothesis to stdout, every hypothesis's score to stderr. The model is opened by ModelOpener
 // (DecoderEngine for GGUF and, from memory, for HF folders and llama2.c files); `sharplm chat` reuses Open.
+// `--adapter DIR` (repeatable) merges PEFT adapters into the f32 weights before the engine is built.
 using System.CommandLine;
 using SharpLM.Inference.Engine;
 using SharpLM.Inference.Generation;
@@ -38,7 +39,8 @@ internal static class GenerateCommand
         var kv = KvTypeOption();
         var threads = CliOptions.Threads("Threads for the matmuls and attention (default: all cores).");
         var ctx = CtxSizeOption();
-        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads, ctx };
+        var adapters = AdapterOption();
+        var cmd = new Command("generate", "Generate text (or tokens) from a model.") { model, text, ids, file, batch, max, temp, topK, topP, minP, rep, seed, stop, stopText, beams, lengthPenalty, kv, threads, ctx, adapters };
         cmd.SetAction(r =>
         {
             try
@@ -46,6 +48,7 @@ internal static class GenerateCommand
                 string path = r.GetValue(model)!;
                 var kvType = ParseKvType(r.GetValue(kv)!);
                 int? ctxSize = CheckCtxSize(r.GetValue(ctx));
+                var adapterDirs = r.GetValue(adapters) ?? [];
                 UseThreads(r.GetValue(threads));
                 if (new[] { r.GetValue(text), r.GetValue(ids), r.GetValue(file) }.Count(v => v is not null) != 1)
                     throw new ArgumentException("give exactly one of --prompt, --prompt-ids and --prompt-file.");
@@ -72,10 +75,10 @@ internal static class GenerateCommand
                     throw new ArgumentException("--stop is not supported with --beams (beam search ends hypotheses on stop ids: --stop-ids).");
                 if (r.GetValue(beams) is null && r.GetValue(lengthPenalty) != 1f)
                     throw new ArgumentException("--length-penalty needs --beams.");
-                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType, ctxSize);
+                if (r.GetValue(file) is { } promptFile) return RunBatch(path, PromptFile.Read(promptFile, tok!.Encode), r.GetValue(batch), tok, opts, kvType, ctxSize, adapterDirs);
                 var prompt = tok is not null ? tok.Encode(r.GetValue(text)!) : ParseIds(r.GetValue(ids)!, "--prompt-ids");
-                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType, ctxSize);
-                using var opened = Open(path, 1, ctxSize ?? prompt.Length + opts.MaxNewTokens, kvType, ctxSize: ctxSize);
+                if (r.GetValue(beams) is { } beamCount) return RunBeams(path, prompt, beamCount, r.GetValue(lengthPenalty), tok, opts, kvType, ctxSize, adapterDirs);
+                using var opened = Open(path, 1, ctxSize ?? prompt.Length + opts.MaxNewTokens, kvType, ctxSize: ctxSize, adapters: adapterDirs);
                 opts.Validate(opened.Lm.VocabSize, opened.Lm.ContextLength, prompt.Length); // before the prompt is echoed
                 if (tok is not null) Console.Write(tok.Decode(prompt));
                 // Text is printed as it becomes final (incremental detokenisation, cut before a stop string).
@@ -95,10 +98,10 @@ internal static class GenerateCommand
     private const int DefaultBatch = 16;
 
     /// <summary>Generates every prompt of the file as one batch and prints each completion, then aggregate throughput.</summary>
-    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType, int? ctxSize)
+    private static int RunBatch(string path, PromptFile prompts, int? batch, ModelTokenizer tok, GenerationOptions opts, KvCacheType kvType, int? ctxSize, string[] adapters)
     {
         int slots = batch ?? Math.Min(prompts.Prompts.Count, DefaultBatch);
-        using var opened = Open(path, slots, ctxSize ?? prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType, ctxSize: ctxSize);
+        using var opened = Open(path, slots, ctxSize ?? prompts.Prompts.Max(p => p.Ids.Length) + opts.MaxNewTokens, kvType, ctxSize: ctxSize, adapters: adapters);
         var lm = opened.Lm;
         prompts.CheckFits(lm.ContextLength, opts.MaxNewTokens);
         var ids = prompts.Prompts.Select(p => (IReadOnlyList<int>)p.Ids).ToArray();
@@ -114,10 +117,10 @@ internal static class GenerateCommand
     }
 
     /// <summary>Beam search on a model with one cache slot per beam; prints the best hypothesis, then every hypothesis's score to stderr.</summary>
-    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType, int? ctxSize)
+    private static int RunBeams(string path, int[] prompt, int beams, float lengthPenalty, ModelTokenizer? tok, GenerationOptions opts, KvCacheType kvType, int? ctxSize, string[] adapters)
     {
         if (beams < 1) throw new ArgumentException($"--beams must be at least 1, got {beams}.");
-        using var opened = Open(path, beams, ctxSize ?? prompt.Length + opts.MaxNewTokens, kvType, ctxSize: ctxSize);
+        using var opened = Open(path, beams, ctxSize ?? prompt.Length + opts.MaxNewTokens, kvType, ctxSize: ctxSize, adapters: adapters);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var hyps = new BeamSearch(opened.Lm).Run(prompt, beams, opts.MaxNewTokens, lengthPenalty, opts.StopTokens);
         var best = hyps[0].Tokens;
@@ -135,12 +138,12 @@ internal static class GenerateCommand
     /// with a warning as llama.cpp's -c; says on stderr when the reference model runs it.
     /// </summary>
     public static OpenedModel Open(string path, int maxSequences = 1, int? contextLength = null, KvCacheType kvType = KvCacheType.F32,
-                                   TokenizerUse tokenizer = TokenizerUse.None, int? ctxSize = null)
+                                   TokenizerUse tokenizer = TokenizerUse.None, int? ctxSize = null, IReadOnlyList<string>? adapters = null)
     {
         var opened = ModelOpener.Open(path, new ModelOpenOptions
         {
             MaxSequences = maxSequences, ContextLength = ctxSize ?? contextLength, BeyondTrainingContext = ctxSize is not null,
-            KvType = kvType, Tokenizer = tokenizer,
+            KvType = kvType, Tokenizer = tokenizer, Adapters = adapters ?? [],
         });
         if (opened.EngineRefusal is { } why) Console.Error.WriteLine($"note: running on the reference model ({why})");
         if (ctxSize > opened.Config.MaxPositions)
@@ -151,6 +154,10 @@ internal static class GenerateCommand
     /// <summary>--ctx-size N: positions per sequence, as llama.cpp's -c (default: what the request needs, at most the model's training context).</summary>
     public static Option<int?> CtxSizeOption() =>
         CliOptions.AtLeast(new Option<int?>("--ctx-size", "-c") { Description = "Context size in tokens per sequence (default: the model's training context, or what the request needs); larger than the training context runs on with a warning, as llama.cpp's -c." }, 1);
+
+    /// <summary>--adapter DIR (repeatable): PEFT adapter folders (LoRA, DoRA, IA³) merged into the weights before generating.</summary>
+    public static Option<string[]> AdapterOption() =>
+        new("--adapter") { Description = "PEFT adapter folder (LoRA/DoRA/IA3; repeatable), merged into the model's f32 weights in order.", AllowMultipleArgumentsPerToken = false };
 
     public static int? CheckCtxSize(int? n) =>
         n is < 1 ? throw new ArgumentException($"--ctx-size must be at least 1, got {n}.") : n;

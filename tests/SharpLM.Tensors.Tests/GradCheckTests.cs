@@ -39,6 +39,8 @@ public class GradCheckTests
         ["max"] = new(g => [R(g, 3, 5)], x => Ops.Max(x[0], 1).Values),
         ["matmul"] = new(g => [R(g, 2, 1, 3, 4), R(g, 3, 4, 2)], x => Ops.Matmul(x[0], x[1])),
         ["matmul_nt"] = new(g => [R(g, 3, 4), R(g, 5, 4)], x => Ops.Matmul(x[0], x[1].Transpose(0, 1))),
+        ["low_rank_linear"] = new(g => [R(g, 2, 3, 4), R(g, 5, 4), R(g, 2, 4), R(g, 5, 2), R(g, 5)], x => Ops.LowRankLinear(x[0], x[1], x[4], x[2], x[3], 0.7f)),
+        ["low_rank_linear_conv1d"] = new(g => [R(g, 3, 4), R(g, 4, 5), R(g, 2, 4), R(g, 5, 2)], x => Ops.LowRankLinear(x[0], x[1], null, x[2], x[3], 1.5f, weightInOut: true)),
         ["softmax"] = new(g => [R(g, 3, 5)], x => Ops.Softmax(x[0], 0)),
         ["log_softmax"] = new(g => [R(g, 3, 5)], x => Ops.LogSoftmax(x[0], -1)),
         ["cross_entropy"] = new(g => [R(g, 4, 6), I([1, -100, 5, 0], 4)], x => Ops.CrossEntropy(x[0], x[1], -100, 0.1f)),

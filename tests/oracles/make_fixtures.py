@@ -83,9 +83,10 @@ class SafetensorsWriter:
     def i64(self, name, t):
         self.add(name, t, "I64")
 
-    def write(self, path):
+    def write(self, path, metadata=None):
+        """metadata replaces the oracle's own __metadata__ (e.g. {"format": "pt"} for files written in another tool's layout)."""
         header = {
-            "__metadata__": {
+            "__metadata__": metadata if metadata is not None else {
                 "format": "sharplm-oracle",
                 "version": "1",
                 "torch": str(torch.__version__),

@@ -9,6 +9,9 @@ namespace SharpLM.Inference.Loading;
 public enum TokenizerUse { None, IfPresent, Required }
 
 /// <summary>Options for <see cref="ModelOpener.Open"/>.</summary>
+/// <remarks>With <see cref="Adapters"/>, the model is loaded as an f32 DecoderModel (GGUF weights dequantised), the
+/// adapters are merged into it (LoRA/DoRA/IA³), and the engine is built from that model: adapters are merged, not
+/// applied unmerged in the engine.</remarks>
 public sealed record ModelOpenOptions
 {
     /// <summary>Build the executor (engine, else reference model). Off for callers that only need the DecoderModel (convert).</summary>
@@ -37,4 +40,7 @@ public sealed record ModelOpenOptions
 
     /// <summary>Keep the f32 autograd DecoderModel too (<see cref="OpenedModel.Model"/>); GGUF weights are then dequantised.</summary>
     public bool DecoderModel { get; init; }
+
+    /// <summary>PEFT adapter folders merged into the weights in order (PeftMerge); empty: the model as stored.</summary>
+    public IReadOnlyList<string> Adapters { get; init; } = [];
 }

@@ -5,11 +5,13 @@
 // (NotSupportedException) does the reference DecoderModelLm run it. Bad input stops here with one message that
 // names the path and what was expected, so the CLI verbs and the server print it as it is (IsBadInput). The path may
 // be a symbolic link, or a Hugging Face hub cache folder (models--org--name), which opens its refs/main snapshot (ModelPath).
+// PEFT adapters (ModelOpenOptions.Adapters) are merged into the f32 DecoderModel before the engine copies it.
 using System.Text.Json;
 using SharpLM.Formats;
 using SharpLM.Formats.Gguf;
 using SharpLM.Inference.Engine;
 using SharpLM.Models.Checkpoints;
+using SharpLM.Models.Peft;
 using SharpLM.Models.Transformer;
 using SharpLM.Text.Formats;
 
@@ -37,9 +39,10 @@ public static class ModelOpener
         };
         if (!o.Executor)
         {
-            var alone = ModelFile.Load(path);
+            var alone = LoadWithAdapters(path, o.Adapters);
             return new(path, format, alone.Config, null, alone, tokenizer, null);
         }
+        if (o.Adapters.Count > 0) return FromModel(path, format, LoadWithAdapters(path, o.Adapters), o, tokenizer);
         if (format == ModelFileFormat.Gguf)
         {
             DecoderEngine engine;
@@ -50,6 +53,15 @@ public static class ModelOpener
             catch { engine.Dispose(); throw; }
         }
         return FromModel(path, format, ModelFile.Load(path), o, tokenizer);
+    }
+
+    /// <summary>The f32 DecoderModel of <paramref name="path"/> with <paramref name="adapters"/> merged into its weights.</summary>
+    private static DecoderModel LoadWithAdapters(string path, IReadOnlyList<string> adapters)
+    {
+        var model = ModelFile.Load(path);
+        try { PeftMerge.MergeAdapters(model, adapters); }
+        catch { model.Dispose(); throw; }
+        return model;
     }
 
     /// <summary>

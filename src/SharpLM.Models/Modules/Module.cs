@@ -35,6 +35,12 @@ public abstract partial class Module : IDisposable
         return value;
     }
 
+    /// <summary>Unregisters a parameter (a PEFT wrapper dropping one of its adapters); the caller owns the tensor after this.</summary>
+    protected void RemoveParameter(string name)
+    {
+        if (_params.RemoveAll(p => p.Name == name) == 0) throw new ArgumentException($"{GetType().Name}: no parameter '{name}' to remove.");
+    }
+
     /// <summary>Registers a child module; its parameters appear as "name.child_param".</summary>
     protected T Child<T>(string name, T module) where T : Module
     {

@@ -44,6 +44,9 @@ public static class PeftAdapterFile
         catch (JsonException e) { throw new ModelFormatException(path, "", $"invalid JSON: {e.Message}", e); }
     }
 
+    /// <summary>Config errors from PeftMethods start with "adapter_config.json: "; the file error names the full path instead.</summary>
+    private static string WithoutFilePrefix(string m) => m.StartsWith(ConfigName + ": ", StringComparison.Ordinal) ? m[(ConfigName.Length + 2)..] : m;
+
     /// <summary>Attaches the adapter in <paramref name="folder"/> to <paramref name="model"/> and loads its tensors.</summary>
     public static IPeftAdapter Load(string folder, DecoderModel model, string adapterName = "default")
     {
@@ -52,7 +55,7 @@ public static class PeftAdapterFile
         if (!File.Exists(weightsPath)) throw new ModelFormatException(weightsPath, "", "file not found (a PEFT adapter folder holds adapter_model.safetensors)");
         IPeftAdapter adapter;
         try { adapter = PeftMethods.Attach(config, model, adapterName); }
-        catch (ArgumentException e) { throw new ModelFormatException(Path.Combine(folder, ConfigName), "", e.Message, e); }
+        catch (ArgumentException e) { throw new ModelFormatException(Path.Combine(folder, ConfigName), "", WithoutFilePrefix(e.Message), e); }
         var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {

@@ -20,12 +20,13 @@ public static class PeftMethods
 
     static PeftMethods()
     {
-        // One line per method, e.g. Register("LORA", LoraAdapter.Attach);
         Register(HoulsbyAdapter.Type, HoulsbyAdapter.Attach);
         Register(PromptTuningAdapter.Type, PromptTuningAdapter.Attach);
         Register(PTuningAdapter.Type, PTuningAdapter.Attach);
         Register(PrefixTuningAdapter.Type, PrefixTuningAdapter.Attach);
         Register(AdaptionPromptAdapter.Type, AdaptionPromptAdapter.Attach);
+        Register("LORA", LoraAdapter.Attach);
+        Register("IA3", Ia3Adapter.Attach);
     }
 
     private static void Register(string peftType, PeftAttach attach) => Table.Add(peftType, attach);

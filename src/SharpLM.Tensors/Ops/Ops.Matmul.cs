@@ -39,7 +39,7 @@ public static partial class Ops
         return (c, false, cols);
     }
 
-    private static void MatmulInto(Tensor a, Tensor b, Tensor o, int[] batch, int m, int n, int k)
+    private static void MatmulInto(Tensor a, Tensor b, Tensor o, int[] batch, int m, int n, int k, bool accumulate = false)
     {
         var (ta, transA, lda) = GemmOperand(a, m, k);
         var (tb, transB, ldb) = GemmOperand(b, k, n);
@@ -49,11 +49,11 @@ public static partial class Ops
         long strideC = (long)m * n;
         if (IsProgression(offA, out long strideA) && IsProgression(offB, out long strideB))
         {
-            be.GemmBatched(checked((int)count), transA, transB, m, n, k, ta, lda, strideA, tb, ldb, strideB, o, n, strideC, false);
+            be.GemmBatched(checked((int)count), transA, transB, m, n, k, ta, lda, strideA, tb, ldb, strideB, o, n, strideC, accumulate);
             return;
         }
         for (long i = 0; i < count; i++)
-            be.Gemm(transA, transB, m, n, k, ta, offA[i], lda, tb, offB[i], ldb, o, i * strideC, n, false);
+            be.Gemm(transA, transB, m, n, k, ta, offA[i], lda, tb, offB[i], ldb, o, i * strideC, n, accumulate);
     }
 
     private static long[] BatchOffsets(Tensor x, int[] batch)
