@@ -6,6 +6,7 @@ var root = new RootCommand("SharpLM: train, fine-tune, align, evaluate and serve
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(PretrainCommand.CreateQuickstart());
 root.Subcommands.Add(PretrainCommand.CreatePretrain());
+root.Subcommands.Add(FinetuneCommand.Create());
 root.Subcommands.Add(RunsCommand.Create());
 root.Subcommands.Add(DemoCommand.CreateDemo());
 root.Subcommands.Add(ModelCommand.Create());

@@ -24,6 +24,9 @@ public sealed class SftBatchSource : IBatchSource<SftBatch>
     private long _epoch = -1;
     private int _cursor;
 
+    /// <summary>Session tokens (not padding) handed out so far in this process, for tokens/s.</summary>
+    public long TokensServed { get; private set; }
+
     public int Batch { get; }
     public int Context { get; }
     public bool Pack { get; }
@@ -92,7 +95,7 @@ public sealed class SftBatchSource : IBatchSource<SftBatch>
                     int at = b * t + p + i;
                     x[at] = e.Ids[i]; y[at] = labels[i]; pos[at] = i; seg[at] = segId; session[at] = sessions; turn[at] = turns[i];
                 }
-                p += e.Pairs; sessions++;
+                p += e.Pairs; sessions++; TokensServed += e.Pairs;
                 if (segId > 1) packed = true;
             } while (Pack && p < t);
         }

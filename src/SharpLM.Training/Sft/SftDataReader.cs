@@ -22,13 +22,6 @@ public static class SftDataReader
 {
     private static readonly HashSet<string> Bookkeeping = ["id", "name", "is_classification", "motivation_app", "source", "category"];
 
-    /// <summary>The config names of the formats.</summary>
-    public static readonly IReadOnlyDictionary<string, SftFormat> Names = new Dictionary<string, SftFormat>
-    {
-        ["auto"] = SftFormat.Auto, ["messages"] = SftFormat.Messages, ["sharegpt"] = SftFormat.ShareGpt,
-        ["alpaca"] = SftFormat.Alpaca, ["self-instruct"] = SftFormat.SelfInstruct,
-    };
-
     /// <summary>Every conversation of <paramref name="path"/> in file order.</summary>
     public static List<IReadOnlyList<ChatMessage>> Read(string path, SftFormat format = SftFormat.Auto)
     {
