@@ -101,7 +101,9 @@ internal static class FinetuneCommand
             var ids = cfg.Tokenizer.Encode(text).Ids;
             int budget = Math.Min(64, f.Model.Config.MaxPositions - ids.Length);
             if (budget <= 0) continue;
-            var stops = f.Tokenizer.Eos is int eos ? new[] { eos } : [];
+            // Stop at the EOS id and at every end-of-turn marker that is one token (specials are skipped in decoded text).
+            var stops = cfg.EndMarkers.Select(m => cfg.Tokenizer.Encode(m).Ids).Where(t => t.Length == 1).Select(t => t[0])
+                .Concat(f.Tokenizer.Eos is int eos ? [eos] : []).Distinct().ToArray();
             var res = gen.Generate(ids, new GenerationOptions { MaxNewTokens = budget, StopTokens = stops, StopStrings = cfg.EndMarkers.ToArray(), Detokenize = t => f.Tokenizer.Decode(t) });
             string answer = (res.Text ?? f.Tokenizer.Decode(res.Tokens)).Trim();
             foreach (var m in cfg.EndMarkers) if (answer.EndsWith(m)) answer = answer[..^m.Length].Trim();
