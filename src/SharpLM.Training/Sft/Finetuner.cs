@@ -52,6 +52,7 @@ public sealed class Finetuner : IDisposable
     {
         _cfg = config.Validate();
         using var _ = TensorScope.Outside();
+        ModelFile.Detect(config.InitFrom!);   // a missing model is named before its tokenizer
         Tokenizer = ModelTokenizer.For(config.InitFrom!);
         Template = SftTemplate.Resolve(config.Template, Tokenizer, config.InitFrom!);
         Model = ModelFile.Load(config.InitFrom!);
