@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(PretrainCommand.CreateQuickstart());
         root.Subcommands.Add(PretrainCommand.CreatePretrain());
+        root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(DemoCommand.CreateDemo());
         root.Subcommands.Add(ModelCommand.Create());

@@ -16,6 +16,7 @@ internal static class DataCommand
         prepare.SetAction(r => Run("data prepare", () => Recipe.Load(r.GetValue(recipe)!.FullName)));
         cmd.Subcommands.Add(prepare);
         cmd.Subcommands.Add(DataTokenizeCommand.Create());
+        cmd.Subcommands.Add(FinetuneCommand.CreateMakeDemo());
         cmd.Subcommands.Add(Verb("filter", "Language, Gopher, keyword and perplexity filters.", o =>
         {
             var stages = new List<StageSpec>();

@@ -11,8 +11,11 @@ namespace SharpLM.Models.Transformer;
 /// <summary>What DecoderModel needs from a block; a wrapper around a DecoderLayer implements it too.</summary>
 public interface IDecoderBlock
 {
-    /// <summary>x [B, T, C] → [B, T, C]; positions i32 [T]; alibi slopes [H] or null; seed drives dropout; cache appends k/v.</summary>
-    Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache = null);
+    /// <summary>
+    /// x [B, T, C] → [B, T, C]; positions i32 [T] (or [B, T] for packed rows); alibi slopes [H] or null; seed drives
+    /// dropout; cache appends k/v; segments i32 [B, T] or null keeps attention within a segment (packed rows).
+    /// </summary>
+    Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache = null, Tensor? segments = null);
 }
 
 /// <summary>One decoder block.</summary>
@@ -46,13 +49,13 @@ public sealed class DecoderLayer : Module, IDecoderBlock
         _down = Slot<ILinearLayer>(n.Down, new Linear(c.FfnDim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
     }
 
-    /// <summary>x [B, T, C] → [B, T, C]; positions i32 [T]; alibi slopes [H] or null; seed drives dropout; cache appends k/v.</summary>
-    public Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache = null)
+    /// <summary>x [B, T, C] → [B, T, C]; see <see cref="IDecoderBlock.Forward"/>.</summary>
+    public Tensor Forward(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache = null, Tensor? segments = null)
     {
         var c = _c;
         bool train = Training;
-        var h = c.PreNorm ? x + Ops.Dropout(Attention(_attnNorm.Forward(x), positions, alibi, seed, cache), c.Dropout, seed + 1, train)
-                          : _attnNorm.Forward(x + Ops.Dropout(Attention(x, positions, alibi, seed, cache), c.Dropout, seed + 1, train));
+        var h = c.PreNorm ? x + Ops.Dropout(Attention(_attnNorm.Forward(x), positions, alibi, seed, cache, segments), c.Dropout, seed + 1, train)
+                          : _attnNorm.Forward(x + Ops.Dropout(Attention(x, positions, alibi, seed, cache, segments), c.Dropout, seed + 1, train));
         return Hooked(x, c.PreNorm ? h + Ops.Dropout(FeedForward(_ffnNorm.Forward(h)), c.Dropout, seed + 2, train)
                                    : _ffnNorm.Forward(h + Ops.Dropout(FeedForward(h), c.Dropout, seed + 2, train)));
     }
@@ -75,7 +78,7 @@ public sealed class DecoderLayer : Module, IDecoderBlock
     /// <summary>The attention output projection of <paramref name="x"/> [..., C].</summary>
     public Tensor ProjectOutput(Tensor x) => _o.Value.Forward(x);
 
-    private Tensor Attention(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache)
+    private Tensor Attention(Tensor x, Tensor positions, Tensor? alibi, ulong seed, KvCache? cache, Tensor? segments)
     {
         var c = _c;
         int b = x.Shape[0], t = x.Shape[1], hd = c.HeadDim, kvDim = c.KvHeads * hd;
@@ -101,7 +104,7 @@ public sealed class DecoderLayer : Module, IDecoderBlock
         }
         if (cache is not null) (k, v) = cache.Append(_index, k, v);                         // (B, Hkv, past+T, hd)
         var a = Ops.ScaledDotProductAttention(q, k, v, causal: true, alibiSlopes: alibi,
-            dropoutP: c.AttentionDropout, seed: seed, training: Training);                   // (B, H, T, hd)
+            dropoutP: c.AttentionDropout, seed: seed, training: Training, segments: segments); // (B, H, T, hd)
         var o = _o.Value.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                   // (B, T, C)
         return AdaptionPrompt is { } adaption ? o + adaption.Output(this, q) : o;
     }

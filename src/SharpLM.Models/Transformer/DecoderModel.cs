@@ -1,6 +1,7 @@
 // DecoderModel: a decoder-only language model built from a DecoderConfig — token embedding, positions
 // (learned, rotary, ALiBi, sinusoidal), a stack of DecoderLayers, a final norm and the LM head (tied to
-// the embedding or separate). Parameter names follow the family's Hugging Face table.
+// the embedding or separate). Parameter names follow the family's Hugging Face table. Packed training rows
+// (several sessions per row) pass a position per token and segment ids that keep attention inside a session.
 using SharpLM.Models.Modules;
 using SharpLM.Tensors;
 using SharpLM.Tensors.Autograd;
@@ -85,17 +86,59 @@ public sealed class DecoderModel : Module
         if (prompt) x = Ops.Concat([virt!.Embeddings(ids.Shape[0]), x], 1);             // (B, NV+T, C)
         if (_pos is not null) x = x + _pos.Forward(positions);
         if (Config.Positions == PositionKind.Sinusoidal) x = x + SinusoidalPositions.Table(startPos, tx, Config.Dim);
+        return Blocks(ids, x, positions, null, cache, commit: virt is null ? t : nv + t, skip: prompt ? nv : 0);
+    }
+
+    /// <summary>
+    /// Packed training rows: token ids i32 [B, T] with a position per token (i32 [B, T]; restarting at 0 for each
+    /// session) and, optionally, segment ids (i32 [B, T]; attention stays within a segment) → logits [B, T, V].
+    /// Each session of a row then computes exactly what it computes alone. <paramref name="embeddings"/> (optional)
+    /// replaces the token embeddings [B, T, C] (e.g. NEFTune's noisy embeddings of <see cref="Embed"/>).
+    /// </summary>
+    public Tensor Forward(Tensor ids, Tensor positions, Tensor? segments, Tensor? embeddings = null)
+    {
+        if (_virtualTokens is not null)
+            throw new NotSupportedException($"DecoderModel.Forward: packed rows with per-token positions do not take the virtual tokens of the {_virtualTokens.Description}; train it on unpacked rows.");
+        if (ids.Rank != 2 || ids.DType != DType.I32)
+            throw new ArgumentException($"DecoderModel.Forward: ids must be i32 [batch, time], got {ids}.");
+        if (positions.DType != DType.I32 || !ShapeEquals(positions, ids))
+            throw new ArgumentException($"DecoderModel.Forward: positions must be i32 {ShapeOf(ids)}, got {positions}.");
+        if (segments is not null && (segments.DType != DType.I32 || !ShapeEquals(segments, ids)))
+            throw new ArgumentException($"DecoderModel.Forward: segment ids must be i32 {ShapeOf(ids)}, got {segments}.");
+        var pos = positions.ToInt32Array();
+        int max = pos.Length == 0 ? 0 : pos.Max();
+        if (pos.Any(p => p < 0) || max >= Config.MaxPositions)
+            throw new ArgumentException($"DecoderModel.Forward: positions must lie in [0, {Config.MaxPositions}), got up to {max}.");
+        var x = embeddings ?? _embed.Forward(ids);                                     // (B, T, C)
+        if (_pos is not null) x = x + _pos.Forward(positions);
+        if (Config.Positions == PositionKind.Sinusoidal) x = x + Ops.Embedding(SinusoidalPositions.Table(0, max + 1, Config.Dim), positions);
+        return Blocks(ids, x, positions, segments, null, commit: ids.Shape[1], skip: 0);
+    }
+
+    /// <summary>The token embeddings of <paramref name="ids"/> [B, T] → [B, T, C] (what Forward starts from).</summary>
+    public Tensor Embed(Tensor ids) => _embed.Forward(ids);
+
+    private static bool ShapeEquals(Tensor a, Tensor b) => a.Shape.SequenceEqual(b.Shape);
+    private static string ShapeOf(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";
+
+    /// <summary>
+    /// Dropout on the embedded input, the blocks, the final norm and the LM head; <paramref name="commit"/> positions enter
+    /// the cache, and the first <paramref name="skip"/> rows (prompt-tuning virtual tokens) get no logits.
+    /// </summary>
+    private Tensor Blocks(Tensor ids, Tensor x, Tensor positions, Tensor? segments, KvCache? cache, int commit, int skip)
+    {
+        int t = ids.Shape[1];
         x = Ops.Dropout(x, Config.Dropout, _dropoutSeeds.NextUInt64(), Training);
         foreach (var slot in _layers)
         {
             var layer = slot.Value;
             ulong seed = _dropoutSeeds.NextUInt64();
             x = Config.ActivationCheckpointing && Training && cache is null
-                ? Checkpointing.Run(h => layer.Forward(h, positions, _alibi, seed), x)   // keeps only the block input
-                : layer.Forward(x, positions, _alibi, seed, cache);
+                ? Checkpointing.Run(h => layer.Forward(h, positions, _alibi, seed, null, segments), x)   // keeps only the block input
+                : layer.Forward(x, positions, _alibi, seed, cache, segments);
         }
-        cache?.Commit(virt is null ? t : nv + t);
-        if (prompt) x = x.Narrow(1, nv, t);                                            // the real tokens' states
+        cache?.Commit(commit);
+        if (skip > 0) x = x.Narrow(1, skip, t);                                        // the real tokens' states
         x = _finalNorm.Forward(x);
         return Hooked(ids, _head is not null ? _head.Value.Forward(x) : Ops.Matmul(x, _embed.Weight.Transpose(0, 1))); // (B, T, V)
     }

@@ -53,15 +53,15 @@ public sealed unsafe partial class CpuBackend
     public void Rope(Tensor x, Tensor y, long rows, int t, int d, float[] cos, float[] sin, RopeLayout layout, bool inverse) =>
         RopeKernel.Rotate(x.F32Pointer, y.F32Pointer, rows, t, d, cos, sin, layout, inverse ? -1f : 1f);
 
-    public void Attention(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse) =>
+    public void Attention(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse, Tensor? segments = null) =>
         FlashAttention.Forward(q.F32Pointer, k.F32Pointer, v.F32Pointer, output.F32Pointer, lse.F32Pointer,
-            s.Batch, s.QHeads, s.KvHeads, s.Tq, s.Tk, s.HeadDim, s.Scale, s.Causal, P(alibiSlopes), s.DropoutP, s.Seed);
+            s.Batch, s.QHeads, s.KvHeads, s.Tq, s.Tk, s.HeadDim, s.Scale, s.Causal, P(alibiSlopes), s.DropoutP, s.Seed, segments is null ? null : segments.I32Pointer);
 
     public void AttentionBackward(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse,
-        Tensor dOutput, Tensor dq, Tensor dk, Tensor dv) =>
+        Tensor dOutput, Tensor dq, Tensor dk, Tensor dv, Tensor? segments = null) =>
         FlashAttention.Backward(q.F32Pointer, k.F32Pointer, v.F32Pointer, output.F32Pointer, lse.F32Pointer, dOutput.F32Pointer,
             dq.F32Pointer, dk.F32Pointer, dv.F32Pointer, s.Batch, s.QHeads, s.KvHeads, s.Tq, s.Tk, s.HeadDim, s.Scale, s.Causal,
-            P(alibiSlopes), s.DropoutP, s.Seed);
+            P(alibiSlopes), s.DropoutP, s.Seed, segments is null ? null : segments.I32Pointer);
 
     public void EmbeddingGather(Tensor weight, int[] indices, Tensor output) =>
         IndexKernels.Gather(weight.F32Pointer, indices, output.F32Pointer, weight.Shape[1]);
@@ -69,12 +69,12 @@ public sealed unsafe partial class CpuBackend
     public void EmbeddingScatterAdd(Tensor dy, int[] indices, Tensor dWeight) =>
         IndexKernels.ScatterAdd(dy.F32Pointer, indices, dWeight.F32Pointer, dWeight.Shape[1]);
 
-    public (double Total, long Valid) CrossEntropy(Tensor logits, int[] targets, float[] lse, int ignoreIndex, float labelSmoothing)
+    public (double Total, long Valid) CrossEntropy(Tensor logits, int[] targets, float[] lse, int ignoreIndex, float labelSmoothing, float[]? rowWeights = null)
     {
         int c = logits.Shape[^1];
-        return CrossEntropyKernel.Forward(logits.F32Pointer, targets, lse, lse.Length, c, ignoreIndex, labelSmoothing);
+        return CrossEntropyKernel.Forward(logits.F32Pointer, targets, lse, lse.Length, c, ignoreIndex, labelSmoothing, rowWeights);
     }
 
-    public void CrossEntropyBackward(Tensor logits, int[] targets, float[] lse, Tensor dLogits, float scale, int ignoreIndex, float labelSmoothing) =>
-        CrossEntropyKernel.Backward(logits.F32Pointer, targets, lse, dLogits.F32Pointer, lse.Length, logits.Shape[^1], scale, ignoreIndex, labelSmoothing);
+    public void CrossEntropyBackward(Tensor logits, int[] targets, float[] lse, Tensor dLogits, float scale, int ignoreIndex, float labelSmoothing, float[]? rowWeights = null) =>
+        CrossEntropyKernel.Backward(logits.F32Pointer, targets, lse, dLogits.F32Pointer, lse.Length, logits.Shape[^1], scale, ignoreIndex, labelSmoothing, rowWeights);
 }

@@ -100,12 +100,12 @@ public interface IBackend
 
     // ---- attention ----
 
-    /// <summary>Fused causal/ALiBi attention forward: o and the per-row log-sum-exp.</summary>
-    void Attention(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse);
+    /// <summary>Fused causal/ALiBi attention forward: o and the per-row log-sum-exp; with segment ids i32 [B, Tk] a query attends only to keys of its own segment.</summary>
+    void Attention(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse, Tensor? segments = null);
 
     /// <summary>Fused attention backward, recomputing scores from the saved log-sum-exp.</summary>
     void AttentionBackward(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse,
-        Tensor dOutput, Tensor dq, Tensor dk, Tensor dv);
+        Tensor dOutput, Tensor dq, Tensor dk, Tensor dv, Tensor? segments = null);
 
     // ---- embedding and loss ----
 
@@ -115,9 +115,9 @@ public interface IBackend
     /// <summary>dWeight[indices[i]] += dy[i] (dWeight zeroed by the caller; repeats accumulate in order).</summary>
     void EmbeddingScatterAdd(Tensor dy, int[] indices, Tensor dWeight);
 
-    /// <summary>Cross-entropy over rows of [rows, C] logits: fills lse per counted row, returns the loss sum and the count.</summary>
-    (double Total, long Valid) CrossEntropy(Tensor logits, int[] targets, float[] lse, int ignoreIndex, float labelSmoothing);
+    /// <summary>Cross-entropy over rows of [rows, C] logits: fills lse per counted row, returns the loss sum (each row times its weight when given) and the count.</summary>
+    (double Total, long Valid) CrossEntropy(Tensor logits, int[] targets, float[] lse, int ignoreIndex, float labelSmoothing, float[]? rowWeights = null);
 
-    /// <summary>dLogits = (softmax − smoothed one-hot) · scale for counted rows (dLogits zeroed by the caller).</summary>
-    void CrossEntropyBackward(Tensor logits, int[] targets, float[] lse, Tensor dLogits, float scale, int ignoreIndex, float labelSmoothing);
+    /// <summary>dLogits = (softmax − smoothed one-hot) · scale (· the row's weight when given) for counted rows (dLogits zeroed by the caller).</summary>
+    void CrossEntropyBackward(Tensor logits, int[] targets, float[] lse, Tensor dLogits, float scale, int ignoreIndex, float labelSmoothing, float[]? rowWeights = null);
 }

@@ -18,9 +18,16 @@ public enum RopeLayout
 
 public static partial class Ops
 {
-    /// <summary>Rotates x [..., T, D] by positions (i32 [T]).</summary>
+    /// <summary>Rotates x [..., T, D] by positions (i32 [T]), or x [B, H, T, D] by a position per token (i32 [B, T], packed rows).</summary>
     public static Tensor Rope(Tensor x, Tensor positions, float theta = 10000f, RopeLayout layout = RopeLayout.Halves, float positionScale = 1f)
     {
+        if (positions.Rank == 2 && x.Rank == 4 && positions.Shape[0] == x.Shape[0] && positions.Shape[1] == x.Shape[2])
+        {
+            // [B, H, T, D] → [H, B·T, D]: row r of a head is token (b, t) = (r / T, r % T), whose position is positions[b, t].
+            int nb = x.Shape[0], nh = x.Shape[1], nt = x.Shape[2], dim = x.Shape[3];
+            var flat = Rope(x.Transpose(0, 1).Reshape(nh, nb * nt, dim), positions.Reshape(nb * nt), theta, layout, positionScale);
+            return flat.Reshape(nh, nb, nt, dim).Transpose(0, 1);                                  // (B, H, T, D)
+        }
         if (x.Rank < 2) throw new ArgumentException($"Rope: input must be [..., T, D], got {ShapeUtil.Format(x.Shape)}.");
         if (positions.DType != DType.I32) throw positions.DTypeError("Rope positions", DType.I32);
         int t = x.Shape[^2], d = x.Shape[^1];

@@ -23,9 +23,13 @@ public sealed class JinjaChatTemplate : IChatTemplate
     public JinjaChatTemplate(string source, string bosToken = "", string eosToken = "")
     {
         _template = JinjaTemplate.Parse(source);
+        Source = source;
         BosToken = bosToken;
         EosToken = eosToken;
     }
+
+    /// <summary>The Jinja source.</summary>
+    public string Source { get; }
 
     public string BosToken { get; }
     public string EosToken { get; }

@@ -18,10 +18,14 @@ public sealed class ModelTokenizer
     private readonly Func<int[], string> _decode;
 
     private ModelTokenizer(string source, Tokenizer? tokenizer, int vocabSize, Func<string, int[]> encode, Func<int[], string> decode,
-                           SpecialTokens specials, IChatTemplate template)
+                           SpecialTokens specials, IChatTemplate template, bool hasChatTemplate = false)
     {
         Source = source; Tokenizer = tokenizer; VocabSize = vocabSize; _encode = encode; _decode = decode; Specials = specials; Template = template;
+        HasChatTemplate = hasChatTemplate;
     }
+
+    /// <summary>Whether the model names its own chat template (else <see cref="Template"/> is the ChatML fallback).</summary>
+    public bool HasChatTemplate { get; }
 
     /// <summary>The file the tokenizer was read from (the GGUF file or tokenizer.json).</summary>
     public string Source { get; }
@@ -93,6 +97,6 @@ public sealed class ModelTokenizer
             ? BuiltInTemplates.Get(ChatFormat.ChatML)
             : new JinjaChatTemplate(chatTemplate, Token(tok.Specials.Bos), Token(tok.Specials.Eos));
         return new ModelTokenizer(source, tok, tok.VocabSize, t => tok.Encode(t, addSpecial: true, parseSpecial: true),
-                                  ids => tok.Decode(ids, skipSpecial: true), tok.Specials, template);
+                                  ids => tok.Decode(ids, skipSpecial: true), tok.Specials, template, chatTemplate is not null);
     }
 }

@@ -26,25 +26,8 @@ public sealed class CheckpointDirectory(string path)
 
     public bool Exists => File.Exists(System.IO.Path.Combine(Path, "trainer_state.json"));
 
-    public void Save(DecoderModel model, IOptimizer opt, CorpusTokenizer tok, TrainerState state)
+    public void Save(DecoderModel model, IOptimizer opt, CorpusTokenizer tok, TrainerState state) => ReplaceFolder(Path, tmp =>
     {
-        string tmp = Path + ".tmp", old = Path + ".old";
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
-        try { WriteFolder(tmp, model, opt, tok, state); }
-        catch
-        {
-            try { Directory.Delete(tmp, true); } catch (IOException) { } // a full disk leaves no checkpoint.tmp behind
-            throw;
-        }
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-        if (Directory.Exists(Path)) Directory.Move(Path, old);
-        Directory.Move(tmp, Path);
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-    }
-
-    private static void WriteFolder(string tmp, DecoderModel model, IOptimizer opt, CorpusTokenizer tok, TrainerState state)
-    {
-        Directory.CreateDirectory(tmp);
         HfConfigWriter.Write(model.Config, tmp);
         SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "model.safetensors"), model.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Param)));
         SafetensorsWriter.Write(System.IO.Path.Combine(tmp, "optimizer.safetensors"), opt.State);
@@ -55,11 +38,38 @@ public sealed class CheckpointDirectory(string path)
             sampler_state = state.SamplerState.Select(s => s.ToString()).ToArray(),
             dropout_state = state.DropoutState.Select(s => s.ToString()).ToArray(),
         }));
+    });
+
+    /// <summary>
+    /// Writes a folder as a whole: <paramref name="write"/> fills "&lt;path&gt;.tmp", which then replaces
+    /// <paramref name="path"/> (the old one is moved aside first), so a crash leaves the old or the new folder.
+    /// </summary>
+    public static void ReplaceFolder(string path, Action<string> write)
+    {
+        string tmp = path + ".tmp", old = path + ".old";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        Directory.CreateDirectory(tmp);
+        try { write(tmp); }
+        catch
+        {
+            try { Directory.Delete(tmp, true); } catch (IOException) { } // a full disk leaves no checkpoint.tmp behind
+            throw;
+        }
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+        if (Directory.Exists(path)) Directory.Move(path, old);
+        Directory.Move(tmp, path);
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+    }
+
+    /// <summary>A folder that <see cref="ReplaceFolder"/> was interrupted in the middle of replacing is restored.</summary>
+    public static void Recover(string path, string marker)
+    {
+        if (!File.Exists(System.IO.Path.Combine(path, marker)) && Directory.Exists(path + ".old")) Directory.Move(path + ".old", path);
     }
 
     public TrainerState Load(DecoderModel model, IOptimizer opt, CorpusTokenizer tok)
     {
-        if (!Exists && Directory.Exists(Path + ".old")) Directory.Move(Path + ".old", Path); // crashed between the two renames
+        Recover(Path, "trainer_state.json"); // crashed between the two renames
         var st = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, "trainer_state.json"))).RootElement;
         if (File.ReadAllText(System.IO.Path.Combine(Path, "tokenizer.json")) != tok.Json)
             throw new InvalidOperationException($"{Path}: the checkpoint's tokenizer differs from the corpus's; resume with the same data.");

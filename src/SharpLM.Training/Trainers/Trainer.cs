@@ -25,8 +25,13 @@ public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
     public LrSchedule Schedule { get; }
     public List<ITrainerCallback> Callbacks { get; } = new();
 
-    /// <summary>Freezes the <see cref="TrainerOptions.Freeze"/> prefixes (an unmatched prefix is an error) and builds the optimiser.</summary>
-    public Trainer(TModel model, IBatchSource<TBatch> data, ILossFunction<TModel, TBatch> loss, TrainerOptions options)
+    /// <summary>
+    /// Freezes the <see cref="TrainerOptions.Freeze"/> prefixes (an unmatched prefix is an error) and builds the optimiser.
+    /// With <paramref name="trainables"/> (e.g. a PEFT adapter's tensors) exactly those are trained and every model
+    /// parameter is frozen.
+    /// </summary>
+    public Trainer(TModel model, IBatchSource<TBatch> data, ILossFunction<TModel, TBatch> loss, TrainerOptions options,
+        IReadOnlyList<(string Name, Tensor Param)>? trainables = null)
     {
         Model = model; Data = data; Loss = loss; Options = options;
         if (options.Steps <= 0 || options.GradAccum <= 0 || options.EvalEvery <= 0 || options.CheckpointEvery <= 0)
@@ -36,6 +41,12 @@ public sealed class Trainer<TModel, TBatch> : IDisposable where TModel : Module
             if (!named.Any(p => p.Name.StartsWith(f, StringComparison.Ordinal)))
                 throw new ArgumentException($"freeze: no parameter name starts with '{f}'.");
         foreach (var (_, p) in named.Where(p => options.Freeze.Any(f => p.Name.StartsWith(f, StringComparison.Ordinal)))) p.RequiresGrad = false;
+        if (trainables is not null)
+        {
+            foreach (var (_, p) in named) p.RequiresGrad = false;
+            foreach (var (_, p) in trainables) p.RequiresGrad = true;
+            named = trainables.ToList();
+        }
         _parameters = named.Select(p => p.Param).ToList();
         var groups = ParamGroup.DecayMatricesOnly(named.Where(p => p.Param.RequiresGrad), options.WeightDecay);
         Optimizer = options.Optimizer == OptimizerKind.Sgd ? new Sgd(groups, momentum: options.Beta1) : new AdamW(groups, options.Beta1, options.Beta2);

@@ -57,19 +57,19 @@ internal sealed class RecordingBackend(IBackend inner) : IBackend
     public void Rope(Tensor x, Tensor y, long rows, int t, int d, float[] cos, float[] sin, RopeLayout layout, bool inverse) =>
         Log().Rope(x, y, rows, t, d, cos, sin, layout, inverse);
 
-    public void Attention(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse) =>
-        Log().Attention(s, q, k, v, alibiSlopes, output, lse);
+    public void Attention(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse, Tensor? segments = null) =>
+        Log().Attention(s, q, k, v, alibiSlopes, output, lse, segments);
 
     public void AttentionBackward(in AttentionShape s, Tensor q, Tensor k, Tensor v, Tensor? alibiSlopes, Tensor output, Tensor lse,
-        Tensor dOutput, Tensor dq, Tensor dk, Tensor dv) =>
-        Log().AttentionBackward(s, q, k, v, alibiSlopes, output, lse, dOutput, dq, dk, dv);
+        Tensor dOutput, Tensor dq, Tensor dk, Tensor dv, Tensor? segments = null) =>
+        Log().AttentionBackward(s, q, k, v, alibiSlopes, output, lse, dOutput, dq, dk, dv, segments);
 
     public void EmbeddingGather(Tensor weight, int[] indices, Tensor output) => Log().EmbeddingGather(weight, indices, output);
     public void EmbeddingScatterAdd(Tensor dy, int[] indices, Tensor dWeight) => Log().EmbeddingScatterAdd(dy, indices, dWeight);
 
-    public (double Total, long Valid) CrossEntropy(Tensor logits, int[] targets, float[] lse, int ignoreIndex, float labelSmoothing) =>
-        Log().CrossEntropy(logits, targets, lse, ignoreIndex, labelSmoothing);
+    public (double Total, long Valid) CrossEntropy(Tensor logits, int[] targets, float[] lse, int ignoreIndex, float labelSmoothing, float[]? rowWeights = null) =>
+        Log().CrossEntropy(logits, targets, lse, ignoreIndex, labelSmoothing, rowWeights);
 
-    public void CrossEntropyBackward(Tensor logits, int[] targets, float[] lse, Tensor dLogits, float scale, int ignoreIndex, float labelSmoothing) =>
-        Log().CrossEntropyBackward(logits, targets, lse, dLogits, scale, ignoreIndex, labelSmoothing);
+    public void CrossEntropyBackward(Tensor logits, int[] targets, float[] lse, Tensor dLogits, float scale, int ignoreIndex, float labelSmoothing, float[]? rowWeights = null) =>
+        Log().CrossEntropyBackward(logits, targets, lse, dLogits, scale, ignoreIndex, labelSmoothing, rowWeights);
 }

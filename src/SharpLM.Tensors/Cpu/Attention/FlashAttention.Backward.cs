@@ -22,6 +22,7 @@ public static unsafe partial class FlashAttention
         public float* Dsum;      // [B, Hq, Tq] rowsum(dO∘O)
         public float* Partials;  // [chunks-1, B, Hq, Tq, D]
         public int* ChunkStart;  // [chunks+1] first key block of each chunk
+        public int* Seg;         // null, or segment ids [B, Tk]
         public int B, Hq, Hkv, Tq, Tk, D, Off, Chunks;
         public float Scale, DropP;
         public bool Causal;
@@ -41,10 +42,11 @@ public static unsafe partial class FlashAttention
     public static void Backward(float* q, float* k, float* v, float* output, float* lse, float* dOut,
         float* dq, float* dk, float* dv,
         int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, float scale,
-        bool causal, float* alibiSlopes, float dropoutP, ulong seed)
+        bool causal, float* alibiSlopes, float dropoutP, ulong seed, int* segments = null)
     {
         Validate(nameof(Backward), q, k, v, output, lse, batch, qHeads, kvHeads, tq, tk, headDim, scale, dropoutP);
         ValidateBackward(dOut, dq, dk, dv);
+        ValidateSegments(nameof(Backward), segments, tq, tk);
 
         var pool = Threading.WorkerPool.Shared;
         int chunks = BackwardChunks(batch, kvHeads, tk, pool.Threads);
@@ -78,6 +80,7 @@ public static unsafe partial class FlashAttention
         float* call = CallScratch(Round16(rows) + (chunks - 1L) * rows * headDim);
 
         BwdCtx c;
+        c.Seg = segments;
         c.Q = q; c.K = k; c.V = v; c.O = output; c.Lse = lse; c.DO = dOut; c.DQ = dq; c.DK = dk; c.DV = dv;
         c.Alibi = alibiSlopes; c.Dsum = call; c.Partials = call + Round16(rows); c.ChunkStart = chunkStart;
         c.B = batch; c.Hq = qHeads; c.Hkv = kvHeads; c.Tq = tq; c.Tk = tk; c.D = headDim; c.Off = off; c.Chunks = chunks;
@@ -151,9 +154,11 @@ public static unsafe partial class FlashAttention
         float* pdUse = dropout ? pd : p;
 
         long kvBase = (long)(b * c->Hkv + kvh) * Tk * D;
+        int* seg = c->Seg == null ? null : c->Seg + (long)b * Tk;
         for (int kb = c->ChunkStart[chunk]; kb < c->ChunkStart[chunk + 1]; kb++)
         {
             int j0 = kb * BlockK, kn = Math.Min(BlockK, Tk - j0);
+            var kSeg = seg == null ? (0, 0) : SegmentRange(seg, j0, j0 + kn);
             float* kr = c->K + kvBase + (long)j0 * D;
             float* vr = c->V + kvBase + (long)j0 * D;
             new Span<float>(dkAcc, kn * D).Clear();
@@ -178,6 +183,11 @@ public static unsafe partial class FlashAttention
                     for (int i0 = qStart / BlockQ * BlockQ; i0 < Tq; i0 += BlockQ)
                     {
                         int qn = Math.Min(BlockQ, Tq - i0);
+                        if (seg != null)
+                        {
+                            var qSeg = SegmentRange(seg, i0 + off, i0 + off + qn);
+                            if (kSeg.Item2 < qSeg.Item1 || kSeg.Item1 > qSeg.Item2) continue;   // fully masked tile
+                        }
                         long rowBase = bh * Tq + i0;
                         float* qr = c->Q + rowBase * D;
                         float* dOr = c->DO + rowBase * D;
@@ -191,10 +201,12 @@ public static unsafe partial class FlashAttention
                             int i = i0 + r;
                             float* pr = p + r * BlockK;
                             int nv = c->Causal ? Math.Clamp(i + off - j0 + 1, 0, kn) : kn;
+                            if (float.IsNegativeInfinity(lse[r])) nv = 0;   // a row that sees no key at all
                             if (nv > 0)
                             {
                                 if (c->Alibi != null) AttentionRowOps.AddRamp(pr, nv, slope * (j0 - i - off), slope);
                                 AttentionRowOps.ExpSub(pr, nv, lse[r]);
+                                if (seg != null) ZeroOtherSegments(pr, seg, j0, nv, seg[i + off]);
                             }
                             if (nv < kn) new Span<float>(pr + nv, kn - nv).Clear();
                             if (dropout)

@@ -4,7 +4,8 @@
 // score tile S = Q·(scale·K)ᵀ with a register-blocked micro-GEMM, adds ALiBi, masks, and folds the tile
 // into a per-row running max m, running sum l and unnormalised output accumulator O (rescaled by
 // exp(m_old - m_new) when the max grows). Dropout multiplies the probabilities after they were added to l,
-// so l (and lse) describe the undropped softmax, as the backward expects. Scratch: one key tile (transposed),
+// so l (and lse) describe the undropped softmax, as the backward expects. With segment ids, key tiles whose
+// segments do not meet the query tile's are skipped, and in the others a key of another segment scores −∞. Scratch: one key tile (transposed),
 // one score tile, one O accumulator and m/l rows per worker thread — O(BlockQ·(BlockK + D)), independent of T.
 using System.Numerics.Tensors;
 
@@ -15,7 +16,8 @@ public static unsafe partial class FlashAttention
     private struct FwdCtx
     {
         public float* Q, K, V, O, Lse, Alibi;
-        public float* KT;  // null, or scale·Kᵀ for all heads: [B, Hkv, D, Tk] (pre-transposed once when the query has several tiles)
+        public float* KT;
+        public int* Seg;   // null, or segment ids [B, Tk]  // null, or scale·Kᵀ for all heads: [B, Hkv, D, Tk] (pre-transposed once when the query has several tiles)
         public int B, Hq, Hkv, Tq, Tk, D, Off, NQT;
         public float Scale, DropP;
         public bool Causal;
@@ -25,10 +27,12 @@ public static unsafe partial class FlashAttention
     /// <summary>Fused attention forward; see the class header for shapes and semantics.</summary>
     public static void Forward(float* q, float* k, float* v, float* output, float* lse,
         int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, float scale,
-        bool causal, float* alibiSlopes, float dropoutP, ulong seed)
+        bool causal, float* alibiSlopes, float dropoutP, ulong seed, int* segments = null)
     {
         Validate(nameof(Forward), q, k, v, output, lse, batch, qHeads, kvHeads, tq, tk, headDim, scale, dropoutP);
+        ValidateSegments(nameof(Forward), segments, tq, tk);
         FwdCtx c;
+        c.Seg = segments;
         c.Q = q; c.K = k; c.V = v; c.O = output; c.Lse = lse; c.Alibi = alibiSlopes;
         c.B = batch; c.Hq = qHeads; c.Hkv = kvHeads; c.Tq = tq; c.Tk = tk; c.D = headDim;
         c.Off = tk - tq; c.NQT = (tq + BlockQ - 1) / BlockQ;
@@ -104,10 +108,17 @@ public static unsafe partial class FlashAttention
         float dropP = c->DropP;
         bool dropout = dropP > 0f;
         float invKeep = dropout ? 1f / (1f - dropP) : 1f;
+        int* seg = c->Seg == null ? null : c->Seg + (long)b * Tk;
+        var qSeg = seg == null ? (0, 0) : SegmentRange(seg, i0 + off, i0 + off + qn);
 
         for (int j0 = 0; j0 < kEnd; j0 += BlockK)
         {
             int kn = Math.Min(BlockK, kEnd - j0);
+            if (seg != null)
+            {
+                var kSeg = SegmentRange(seg, j0, j0 + kn);
+                if (kSeg.Max < qSeg.Item1 || kSeg.Min > qSeg.Item2) continue;   // no query of the tile shares a segment with these keys
+            }
             if (c->KT != null)
             {
                 TileGemm.Run(q, D, 1, c->KT + (long)(b * c->Hkv + kvh) * D * Tk + j0, Tk, s, BlockK, qn, kn, D, accumulate: false);
@@ -129,11 +140,13 @@ public static unsafe partial class FlashAttention
                 int i = i0 + r;
                 float* sr = s + r * BlockK;
                 int nv = c->Causal ? Math.Min(kn, i + off - j0 + 1) : kn;
+                if (nv > 0 && seg != null && MaskOtherSegments(sr, seg, j0, nv, seg[i + off]) == 0) nv = 0;
                 if (nv <= 0) { new Span<float>(sr, kn).Clear(); continue; }
                 if (hasAlibi) AttentionRowOps.AddRamp(sr, nv, slope * (j0 - i - off), slope);
                 float mOld = m[r];
                 float mNew = MathF.Max(mOld, AttentionRowOps.Max(sr, nv));
                 float sum = AttentionRowOps.ExpSub(sr, nv, mNew);
+                if (seg != null && ZeroOtherSegments(sr, seg, j0, nv, seg[i + off])) sum = TensorPrimitives.Sum(new ReadOnlySpan<float>(sr, nv));
                 float alpha = MathF.Exp(mOld - mNew);
                 l[r] = l[r] * alpha + sum;
                 m[r] = mNew;
@@ -163,5 +176,23 @@ public static unsafe partial class FlashAttention
                 lseOut[r] = float.NegativeInfinity;
             }
         }
+    }
+
+    /// <summary>Scores of keys j0..j0+n of another segment than <paramref name="own"/> become −∞; returns how many keys stay visible.</summary>
+    internal static int MaskOtherSegments(float* row, int* seg, int j0, int n, int own)
+    {
+        int visible = 0;
+        for (int jj = 0; jj < n; jj++)
+            if (seg[j0 + jj] != own) row[jj] = float.NegativeInfinity; else visible++;
+        return visible;
+    }
+
+    /// <summary>Sets the probabilities of keys of another segment to exactly 0 (after exp); true if there were any.</summary>
+    internal static bool ZeroOtherSegments(float* row, int* seg, int j0, int n, int own)
+    {
+        bool any = false;
+        for (int jj = 0; jj < n; jj++)
+            if (seg[j0 + jj] != own) { row[jj] = 0f; any = true; }
+        return any;
     }
 }

@@ -9,14 +9,15 @@ public static unsafe partial class FlashAttention
     /// <summary>Materialised double-precision reference forward (same arguments and semantics as <see cref="Forward"/>).</summary>
     public static void ReferenceForward(float* q, float* k, float* v, float* output, float* lse,
         int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, float scale,
-        bool causal, float* alibiSlopes, float dropoutP, ulong seed)
+        bool causal, float* alibiSlopes, float dropoutP, ulong seed, int* segments = null)
     {
         Validate(nameof(ReferenceForward), q, k, v, output, lse, batch, qHeads, kvHeads, tq, tk, headDim, scale, dropoutP);
+        ValidateSegments(nameof(ReferenceForward), segments, tq, tk);
         long nq = (long)batch * qHeads * tq * headDim, nkv = (long)batch * kvHeads * tk * headDim;
         var o = new double[nq];
         var l = new double[(long)batch * qHeads * tq];
         ReferenceForwardCore(ToDouble(q, nq), ToDouble(k, nkv), ToDouble(v, nkv), alibiSlopes == null ? null : ToDouble(alibiSlopes, qHeads),
-            o, l, batch, qHeads, kvHeads, tq, tk, headDim, scale, causal, dropoutP, seed);
+            o, l, batch, qHeads, kvHeads, tq, tk, headDim, scale, causal, dropoutP, seed, Segments(segments, batch, tk));
         for (long i = 0; i < nq; i++) output[i] = (float)o[i];
         for (long i = 0; i < l.LongLength; i++) lse[i] = (float)l[i];
     }
@@ -28,19 +29,22 @@ public static unsafe partial class FlashAttention
     public static void ReferenceBackward(float* q, float* k, float* v, float* output, float* lse, float* dOut,
         float* dq, float* dk, float* dv,
         int batch, int qHeads, int kvHeads, int tq, int tk, int headDim, float scale,
-        bool causal, float* alibiSlopes, float dropoutP, ulong seed)
+        bool causal, float* alibiSlopes, float dropoutP, ulong seed, int* segments = null)
     {
         Validate(nameof(ReferenceBackward), q, k, v, output, lse, batch, qHeads, kvHeads, tq, tk, headDim, scale, dropoutP);
         ValidateBackward(dOut, dq, dk, dv);
+        ValidateSegments(nameof(ReferenceBackward), segments, tq, tk);
         long nq = (long)batch * qHeads * tq * headDim, nkv = (long)batch * kvHeads * tk * headDim;
         var gq = new double[nq];
         var gk = new double[nkv];
         var gv = new double[nkv];
         ReferenceBackwardCore(ToDouble(q, nq), ToDouble(k, nkv), ToDouble(v, nkv), alibiSlopes == null ? null : ToDouble(alibiSlopes, qHeads),
-            ToDouble(dOut, nq), gq, gk, gv, batch, qHeads, kvHeads, tq, tk, headDim, scale, causal, dropoutP, seed);
+            ToDouble(dOut, nq), gq, gk, gv, batch, qHeads, kvHeads, tq, tk, headDim, scale, causal, dropoutP, seed, Segments(segments, batch, tk));
         for (long i = 0; i < nq; i++) dq[i] = (float)gq[i];
         for (long i = 0; i < nkv; i++) { dk[i] = (float)gk[i]; dv[i] = (float)gv[i]; }
     }
+
+    private static int[]? Segments(int* p, int batch, int tk) => p == null ? null : new ReadOnlySpan<int>(p, batch * tk).ToArray();
 
     private static double[] ToDouble(float* p, long n)
     {
@@ -51,7 +55,7 @@ public static unsafe partial class FlashAttention
 
     /// <summary>Probabilities (undropped) P [tq, tk] and lse [tq] of one (b, h), in double.</summary>
     private static void ReferenceProbs(double[] q, double[] k, double[]? alibi, int b, int h, int qHeads, int kvHeads,
-        int tq, int tk, int d, double scale, bool causal, double[] p, double[] lse)
+        int tq, int tk, int d, double scale, bool causal, double[] p, double[] lse, int[]? seg)
     {
         int kvh = h / (qHeads / kvHeads);
         long qb = ((long)b * qHeads + h) * tq * d, kb = ((long)b * kvHeads + kvh) * tk * d;
@@ -62,7 +66,7 @@ public static unsafe partial class FlashAttention
             for (int j = 0; j < tk; j++)
             {
                 double s = double.NegativeInfinity;
-                if (!causal || j <= i + off)
+                if ((!causal || j <= i + off) && (seg == null || seg[(long)b * tk + j] == seg[(long)b * tk + i + off]))
                 {
                     s = 0;
                     for (int x = 0; x < d; x++) s += q[qb + (long)i * d + x] * k[kb + (long)j * d + x];
@@ -95,14 +99,14 @@ public static unsafe partial class FlashAttention
 
     /// <summary>Double-precision reference forward on managed arrays (also used by the finite-difference test).</summary>
     internal static void ReferenceForwardCore(double[] q, double[] k, double[] v, double[]? alibi, double[] output, double[] lse,
-        int batch, int qHeads, int kvHeads, int tq, int tk, int d, double scale, bool causal, float dropoutP, ulong seed)
+        int batch, int qHeads, int kvHeads, int tq, int tk, int d, double scale, bool causal, float dropoutP, ulong seed, int[]? seg = null)
     {
         var p = new double[(long)tq * tk];
         var l = new double[tq];
         for (int b = 0; b < batch; b++)
             for (int h = 0; h < qHeads; h++)
             {
-                ReferenceProbs(q, k, alibi, b, h, qHeads, kvHeads, tq, tk, d, scale, causal, p, l);
+                ReferenceProbs(q, k, alibi, b, h, qHeads, kvHeads, tq, tk, d, scale, causal, p, l, seg);
                 int kvh = h / (qHeads / kvHeads);
                 long ob = ((long)b * qHeads + h) * tq * d, vb = ((long)b * kvHeads + kvh) * tk * d;
                 for (int i = 0; i < tq; i++)
@@ -123,7 +127,7 @@ public static unsafe partial class FlashAttention
     /// <summary>Double-precision reference backward on managed arrays; overwrites dq, dk, dv.</summary>
     internal static void ReferenceBackwardCore(double[] q, double[] k, double[] v, double[]? alibi, double[] dOut,
         double[] dq, double[] dk, double[] dv,
-        int batch, int qHeads, int kvHeads, int tq, int tk, int d, double scale, bool causal, float dropoutP, ulong seed)
+        int batch, int qHeads, int kvHeads, int tq, int tk, int d, double scale, bool causal, float dropoutP, ulong seed, int[]? seg = null)
     {
         Array.Clear(dq); Array.Clear(dk); Array.Clear(dv);
         var p = new double[(long)tq * tk];
@@ -133,7 +137,7 @@ public static unsafe partial class FlashAttention
         for (int b = 0; b < batch; b++)
             for (int h = 0; h < qHeads; h++)
             {
-                ReferenceProbs(q, k, alibi, b, h, qHeads, kvHeads, tq, tk, d, scale, causal, p, l);
+                ReferenceProbs(q, k, alibi, b, h, qHeads, kvHeads, tq, tk, d, scale, causal, p, l, seg);
                 int kvh = h / (qHeads / kvHeads);
                 long qb = ((long)b * qHeads + h) * tq * d, kb = ((long)b * kvHeads + kvh) * tk * d;
                 for (int i = 0; i < tq; i++)

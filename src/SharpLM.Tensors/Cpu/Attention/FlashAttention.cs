@@ -6,7 +6,10 @@
 //
 // Layout: q [B, Hq, Tq, D]; k, v [B, Hkv, Tk, D]; out [B, Hq, Tq, D]; lse [B, Hq, Tq]; contiguous float32.
 // Query head h reads kv head h / (Hq / Hkv) (GQA; Hkv == 1 is MQA). Causal masking is bottom-right
-// aligned: query i sees key j iff j <= i + (Tk - Tq).
+// aligned: query i sees key j iff j <= i + (Tk - Tq). Optional segment ids seg [B, Tk] (i32; packed training
+// sequences) restrict that further: query i (aligned to key i + Tk − Tq) sees key j only if seg[j] equals its
+// own, so attention is block-diagonal across the sessions of a packed row; a (query tile, key tile) pair whose
+// segment ranges do not meet is skipped.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -78,6 +81,20 @@ public static unsafe partial class FlashAttention
         long qElems = (long)batch * qHeads * tq * headDim, kvElems = (long)batch * kvHeads * tk * headDim;
         if (qElems > int.MaxValue * 16L || kvElems > int.MaxValue * 16L)
             throw new ArgumentException($"{where}: tensor too large ({qElems} / {kvElems} elements).", nameof(batch));
+    }
+
+    private static void ValidateSegments(string method, int* segments, int tq, int tk)
+    {
+        if (segments != null && tq > tk)
+            throw new ArgumentException($"FlashAttention.{method}: segment ids need tq <= tk (queries aligned to the last keys), got tq {tq}, tk {tk}.", nameof(segments));
+    }
+
+    /// <summary>Min and max segment id of positions [from, to) of one batch row's segment ids.</summary>
+    private static (int Min, int Max) SegmentRange(int* seg, int from, int to)
+    {
+        int lo = int.MaxValue, hi = int.MinValue;
+        for (int i = from; i < to; i++) { int s = seg[i]; if (s < lo) lo = s; if (s > hi) hi = s; }
+        return (lo, hi);
     }
 
     private static void ValidateBackward(float* dOut, float* dq, float* dk, float* dv)
