@@ -33,7 +33,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     private readonly SlotKvCache[] _caches;   // one per slot
     private readonly int[] _lengths;         // cached positions per slot
     private readonly Matmul _matmul = new();
-    private readonly QuantizedActivations? _qDim, _qFfn;
+    private readonly QuantizedActivations? _qDim, _qFfn, _qAttn;   // _qAttn: the o projection's input (AttnDim wide; _qDim when AttnDim = Dim)
     private readonly float[] _cos, _sin;
     private float* _x, _xn, _q, _k, _v, _att, _tmp, _gate, _up;
     private float* _last, _lastNorm;          // [MaxSequences, C]: residual / normed last row of each chunk
@@ -129,9 +129,10 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
             _qDim = c.Dim % 32 == 0 ? new QuantizedActivations(c.Dim, 1) : null;
             _qFfn = c.FfnDim % 32 == 0 ? new QuantizedActivations(c.FfnDim, 1) : null;
+            _qAttn = c.AttnDim == c.Dim ? _qDim : c.AttnDim % 32 == 0 ? new QuantizedActivations(c.AttnDim, 1) : null;
             int b = MaxBatch;
-            _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.Dim);
-            _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
+            _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.AttnDim);
+            _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.AttnDim); _tmp = Alloc((long)b * c.Dim);
             _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
             _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
             _rowK = (byte**)AllocBytes(b * sizeof(byte*)); _rowV = (byte**)AllocBytes(b * sizeof(byte*));
@@ -272,7 +273,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
     private void Pass(ReadOnlySpan<int> tokens, ReadOnlySpan<Segment> segments)
     {
         var c = Config;
-        int t = tokens.Length, dim = c.Dim, hd = c.HeadDim, kvDim = c.KvHeads * hd;
+        int t = tokens.Length, dim = c.Dim, hd = c.HeadDim, kvDim = c.KvHeads * hd, qDim = c.AttnDim;
         for (int i = 0; i < t; i++) Dequant.Row(_embed, tokens[i], _x + (long)i * dim);       // x (T, C)
         foreach (var seg in segments)
             for (int r = 0; r < seg.Count; r++) { _rowPos[seg.Row + r] = seg.Position + r; _rowSlot[seg.Row + r] = seg.Slot; }
@@ -284,11 +285,16 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
             {
                 var l = _layers[li];
                 Norm(_x, l.AttnNorm, l.AttnNormBias, _xn, t);
-                Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, C), k/v (T, kvDim)
-                AddBias(_q, l.BiasQ, t, dim); AddBias(_k, l.BiasK, t, kvDim); AddBias(_v, l.BiasV, t, kvDim);
+                Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, H·hd), k/v (T, kvDim)
+                AddBias(_q, l.BiasQ, t, qDim); AddBias(_k, l.BiasK, t, kvDim); AddBias(_v, l.BiasV, t, kvDim);
+                if (l.QNorm != null)                                                           // per-head q/k RMSNorm (Qwen3), before RoPE
+                {
+                    EngineOps.RmsNorm(_q, l.QNorm, _q, t * c.Heads, hd, c.NormEps);
+                    EngineOps.RmsNorm(_k, l.KNorm, _k, t * c.KvHeads, hd, c.NormEps);
+                }
                 foreach (var seg in segments)                                                  // each sequence at its own positions
                 {
-                    float* q = _q + (long)seg.Row * dim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
+                    float* q = _q + (long)seg.Row * qDim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
                     if (rotary && _w.RopePairs)
                     {
                         EngineOps.RopePairs(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
@@ -303,7 +309,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
                 }
                 for (int r = 0; r < t; r++) { _rowK[r] = _caches[_rowSlot[r]].K(li, 0); _rowV[r] = _caches[_rowSlot[r]].V(li, 0); }
                 CachedAttention.Run(_q, _att, t, c.Heads, c.KvHeads, hd, _rowK, _rowV, _rowPos, (long)ContextLength * hd, KvType == KvCacheType.F16, _alibi);
-                Project1(_att, t, l.O, _tmp, _qDim);
+                Project1(_att, t, l.O, _tmp, _qAttn);
                 AddBias(_tmp, l.BiasO, t, dim);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
                 Norm(_x, l.FfnNorm, l.FfnNormBias, _xn, t);
@@ -383,6 +389,7 @@ public sealed unsafe class DecoderEngine : IBatchedCausalLm, IDisposable
         _disposed = true;
         foreach (var cache in _caches) cache.Dispose();
         _matmul.Dispose(); _qDim?.Dispose(); _qFfn?.Dispose();
+        if (_qAttn != _qDim) _qAttn?.Dispose();
         _w.Dispose();
     }
 }
