@@ -28,6 +28,7 @@ internal static class LlamaCppInterop
     {
         ["llama"] = Llama,
         ["qwen2"] = Llama with { QkvBias = true, RopeTheta = 1e6f, NormEps = 1e-6f },
+        ["qwen3"] = Llama with { ExplicitHeadDim = 64, QkHeadNorm = true, RopeTheta = 1e6f, NormEps = 1e-6f },
         ["gpt2"] = DecoderPresets.TinyGpt2 with { VocabSize = 512, Dim = 128, Heads = 4, KvHeads = 4, FfnDim = 512, MaxPositions = 256, InitStd = 0.3f },
         ["baichuan7b"] = Llama with { Family = ModelFamily.Baichuan, Layers = 32, Dim = 64, KvHeads = 4, FfnDim = 128, InitStd = 0.2f },
         ["baichuan13b"] = Llama with { Family = ModelFamily.Baichuan, Layers = 40, Dim = 64, KvHeads = 4, FfnDim = 128, InitStd = 0.2f, Positions = PositionKind.Alibi },
