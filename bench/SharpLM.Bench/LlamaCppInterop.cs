@@ -1,4 +1,4 @@
-// LlamaCppInterop: `sharplm-bench llamacpp-interop [--families llama,qwen2,gpt2,baichuan7b,baichuan13b]` — writes a
+// LlamaCppInterop: `sharplm-bench llamacpp-interop [--families llama,qwen2,qwen3,gpt2,baichuan7b,baichuan13b]` — writes a
 // random-weight model of each family as GGUF with SharpLM's writer (F32 and F16; Q8_0 reported), lets llama.cpp
 // (npm node-llama-cpp, prebuilt) load it and decode 32 tokens greedily from a fixed prompt, and compares
 // llama.cpp's tokens with SharpLM's engine on the same file. llama.cpp's Baichuan picks RoPE or ALiBi by the
