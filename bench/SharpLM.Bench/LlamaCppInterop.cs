@@ -1,4 +1,4 @@
-// LlamaCppInterop: `sharplm-bench llamacpp-interop [--families llama,qwen2,gpt2,baichuan7b,baichuan13b]` — writes a
+// LlamaCppInterop: `sharplm-bench llamacpp-interop [--families llama,qwen2,qwen3,gpt2,baichuan7b,baichuan13b]` — writes a
 // random-weight model of each family as GGUF with SharpLM's writer (F32 and F16; Q8_0 reported), lets llama.cpp
 // (npm node-llama-cpp, prebuilt) load it and decode 32 tokens greedily from a fixed prompt, and compares
 // llama.cpp's tokens with SharpLM's engine on the same file. llama.cpp's Baichuan picks RoPE or ALiBi by the
@@ -28,6 +28,7 @@ internal static class LlamaCppInterop
     {
         ["llama"] = Llama,
         ["qwen2"] = Llama with { QkvBias = true, RopeTheta = 1e6f, NormEps = 1e-6f },
+        ["qwen3"] = Llama with { ExplicitHeadDim = 64, QkHeadNorm = true, RopeTheta = 1e6f, NormEps = 1e-6f },
         ["gpt2"] = DecoderPresets.TinyGpt2 with { VocabSize = 512, Dim = 128, Heads = 4, KvHeads = 4, FfnDim = 512, MaxPositions = 256, InitStd = 0.3f },
         ["baichuan7b"] = Llama with { Family = ModelFamily.Baichuan, Layers = 32, Dim = 64, KvHeads = 4, FfnDim = 128, InitStd = 0.2f },
         ["baichuan13b"] = Llama with { Family = ModelFamily.Baichuan, Layers = 40, Dim = 64, KvHeads = 4, FfnDim = 128, InitStd = 0.2f, Positions = PositionKind.Alibi },

@@ -15,6 +15,7 @@ public class ModelConfigTests
         [DecoderPresets.TinyLlama], [DecoderPresets.TinyGpt2],
         [DecoderPresets.TinyLlama with { Family = ModelFamily.Baichuan, KvHeads = 4, Positions = PositionKind.Alibi }],
         [DecoderPresets.TinyLlama with { QkvBias = true, TiedEmbeddings = true }],
+        [DecoderPresets.TinyLlama with { ExplicitHeadDim = 16, QkHeadNorm = true, TiedEmbeddings = true }],   // Qwen3
     ];
 
     [Theory]
@@ -33,6 +34,7 @@ public class ModelConfigTests
     [InlineData("gpt2", 124_439_808L)]          // GPT-2 small (tied head)
     [InlineData("mistral-7b", 7_241_732_096L)]  // Mistral-7B-v0.1
     [InlineData("qwen2-0.5b", 494_032_768L)]    // Qwen2-0.5B (tied head)
+    [InlineData("qwen3-0.6b", 596_049_920L)]    // Qwen3-0.6B (tied head; 0.44B without the embedding)
     public void FullSizeParameterCountsMatchPublishedFigures(string preset, long expected)
         => Assert.Equal(expected, DecoderLayout.Count(DecoderPresets.ByName[preset]));
 

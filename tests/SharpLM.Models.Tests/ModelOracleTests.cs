@@ -53,6 +53,7 @@ public class ModelOracleTests(ITestOutputHelper log)
     [InlineData("llama_rope_params")]
     [InlineData("qwen2_mqa")]
     [InlineData("baichuan_alibi")]
+    [InlineData("qwen3_qknorm")]
     public void DecoderFamilyMatchesPyTorch(string name)
     {
         var model = new DecoderModel(HfConfig.Load(Dir(name)));
@@ -83,6 +84,7 @@ public class KvCacheTests
     [InlineData("llama_rope_params")]
     [InlineData("gpt2")]
     [InlineData("baichuan_alibi")]
+    [InlineData("qwen3_qknorm")]
     public void IncrementalDecodingWithTheCacheEqualsTheFullForwardAndPyTorch(string name)
     {
         string dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);

@@ -79,10 +79,11 @@ def rope_settings(c):
     return theta, (rp["factor"] if kind == "linear" else 1.0)
 
 
-def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=False):
+def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=False, qk_norm=False):
+    """LLaMA and its relatives; qk_norm: Qwen3 (head_dim from the config, RMSNorm of each q/k head before RoPE)."""
     d, h = c["hidden_size"], c["num_attention_heads"]
     kvh = c.get("num_key_value_heads", h)
-    hd = d // h
+    hd = c.get("head_dim", d // h)
     eps = c["rms_norm_eps"]
     x = p["model.embed_tokens.weight"][ids]
     pos = torch.arange(ids.shape[1])
@@ -101,8 +102,13 @@ def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=F
             q = lin(a, pre + "self_attn.q_proj", qkv_bias)
             k = lin(a, pre + "self_attn.k_proj", qkv_bias)
             v = lin(a, pre + "self_attn.v_proj", qkv_bias)
-        q = q.view(B, T, h, hd).transpose(1, 2)
-        k = k.view(B, T, kvh, hd).transpose(1, 2)
+        q = q.view(B, T, h, hd)
+        k = k.view(B, T, kvh, hd)
+        if qk_norm:  # Qwen3Attention: q_norm/k_norm over head_dim, before the transpose and RoPE
+            q = mf.rms_norm(q, p[pre + "self_attn.q_norm.weight"], eps)
+            k = mf.rms_norm(k, p[pre + "self_attn.k_norm.weight"], eps)
+        q = q.transpose(1, 2)
+        k = k.transpose(1, 2)
         v = v.view(B, T, kvh, hd).transpose(1, 2)
         if not alibi:
             theta, factor = rope_settings(c)
@@ -111,7 +117,7 @@ def llama_forward(p, c, ids, fused=False, alibi=False, qkv_bias=False, kv_half=F
         if kv_half:  # an fp16 KV cache: keys (after RoPE) and values rounded to fp16 where they are stored
             k, v = k.to(torch.float16).to(k.dtype), v.to(torch.float16).to(v.dtype)
         y = mf.attention(q, k, v, 1.0 / math.sqrt(hd), causal=True, alibi_slopes=slopes)
-        x = x + lin(y.transpose(1, 2).reshape(B, T, d), pre + "self_attn.o_proj")
+        x = x + lin(y.transpose(1, 2).reshape(B, T, h * hd), pre + "self_attn.o_proj")
         m = mf.rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
         x = x + lin(F.silu(lin(m, pre + "mlp.gate_proj")) * lin(m, pre + "mlp.up_proj"), pre + "mlp.down_proj")
     x = mf.rms_norm(x, p["model.norm.weight"], eps)
@@ -148,10 +154,11 @@ def gpt2_shapes(c):
     return s + [("transformer.ln_f.weight", (d,)), ("transformer.ln_f.bias", (d,))]
 
 
-def llama_shapes(c, fused=False, qkv_bias=False):
+def llama_shapes(c, fused=False, qkv_bias=False, qk_norm=False):
     d, f, V = c["hidden_size"], c["intermediate_size"], c["vocab_size"]
     h = c["num_attention_heads"]
-    kv = c.get("num_key_value_heads", h) * (d // h)
+    hd = c.get("head_dim", d // h)
+    kv, qd = c.get("num_key_value_heads", h) * hd, h * hd
     s = [("model.embed_tokens.weight", (V, d))]
     for l in range(c["num_hidden_layers"]):
         pre = f"model.layers.{l}."
@@ -159,10 +166,12 @@ def llama_shapes(c, fused=False, qkv_bias=False):
         if fused:
             s += [(pre + "self_attn.W_pack.weight", (d + 2 * kv, d))]
         else:
-            s += [(pre + "self_attn.q_proj.weight", (d, d)), (pre + "self_attn.k_proj.weight", (kv, d)), (pre + "self_attn.v_proj.weight", (kv, d))]
+            s += [(pre + "self_attn.q_proj.weight", (qd, d)), (pre + "self_attn.k_proj.weight", (kv, d)), (pre + "self_attn.v_proj.weight", (kv, d))]
             if qkv_bias:
-                s += [(pre + "self_attn.q_proj.bias", (d,)), (pre + "self_attn.k_proj.bias", (kv,)), (pre + "self_attn.v_proj.bias", (kv,))]
-        s += [(pre + "self_attn.o_proj.weight", (d, d)), (pre + "post_attention_layernorm.weight", (d,)),
+                s += [(pre + "self_attn.q_proj.bias", (qd,)), (pre + "self_attn.k_proj.bias", (kv,)), (pre + "self_attn.v_proj.bias", (kv,))]
+        if qk_norm:
+            s += [(pre + "self_attn.q_norm.weight", (hd,)), (pre + "self_attn.k_norm.weight", (hd,))]
+        s += [(pre + "self_attn.o_proj.weight", (d, qd)), (pre + "post_attention_layernorm.weight", (d,)),
               (pre + "mlp.gate_proj.weight", (f, d)), (pre + "mlp.up_proj.weight", (f, d)), (pre + "mlp.down_proj.weight", (d, f))]
     s += [("model.norm.weight", (d,))]
     if not c.get("tie_word_embeddings", False):
@@ -290,6 +299,8 @@ def seq2seq_forward(p, c, src, tgt):
 
 def write_case(name, config, shapes, forward, extra_inputs=None):
     global B, T  # the forward functions read the batch/time globals; the greedy loop changes them
+    if ONLY and name not in ONLY:
+        return
     torch.manual_seed(sum(map(ord, name)))  # a fixed seed per case
     params = make_params(shapes)
     V = config["vocab_size"]
@@ -417,6 +428,16 @@ def main():
                  "model_max_length": 32, "rms_norm_eps": 1e-6, "tie_word_embeddings": False, "z_loss_weight": 0}
     write_case("baichuan2_normhead", baichuan2, llama_shapes(baichuan2, fused=True), lambda p, c, i: llama_forward(p, c, i, fused=True))
 
+    # Qwen3: head_dim 16 ≠ hidden/heads (attention 64 wide over hidden 32), per-head q/k RMSNorm, GQA, tied head.
+    qwen3 = {"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "vocab_size": 64, "hidden_size": 32,
+             "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "intermediate_size": 48,
+             "max_position_embeddings": 32, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": True,
+             "attention_bias": False, "use_sliding_window": False, "sliding_window": None, "max_window_layers": 2,
+             "hidden_act": "silu", "attention_dropout": 0.0}
+    write_case("qwen3_qknorm", qwen3, llama_shapes(qwen3, qk_norm=True), lambda p, c, i: llama_forward(p, c, i, qk_norm=True))
+
+
+ONLY = set(sys.argv[1:])  # fixture names to (re)write; all when none given
 
 if __name__ == "__main__":
     main()

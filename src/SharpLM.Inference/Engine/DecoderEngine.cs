@@ -33,7 +33,7 @@ public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
     private readonly float* _alibi;           // [Heads] ALiBi slopes, or null
     private readonly PagedKvCache _cache;     // all slots' blocks
     private readonly Matmul _matmul = new();
-    private readonly QuantizedActivations? _qDim, _qFfn;
+    private readonly QuantizedActivations? _qDim, _qFfn, _qAttn;   // _qAttn: the o projection's input (AttnDim wide; _qDim when AttnDim = Dim)
     private readonly float[] _cos, _sin;
     private float* _x, _xn, _q, _k, _v, _att, _tmp, _gate, _up;
     private float* _last, _lastNorm;          // [MaxSequences, C]: residual / normed last row of each chunk
@@ -170,9 +170,10 @@ public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
             // Quantised weights need 32-aligned rows, so activations are quantised only for such widths.
             _qDim = c.Dim % 32 == 0 ? new QuantizedActivations(c.Dim, 1) : null;
             _qFfn = c.FfnDim % 32 == 0 ? new QuantizedActivations(c.FfnDim, 1) : null;
+            _qAttn = c.AttnDim == c.Dim ? _qDim : c.AttnDim % 32 == 0 ? new QuantizedActivations(c.AttnDim, 1) : null;
             int b = MaxBatch;
-            _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.Dim);
-            _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.Dim); _tmp = Alloc((long)b * c.Dim);
+            _x = Alloc((long)b * c.Dim); _xn = Alloc((long)b * c.Dim); _q = Alloc((long)b * c.AttnDim);
+            _k = Alloc((long)b * kvDim); _v = Alloc((long)b * kvDim); _att = Alloc((long)b * c.AttnDim); _tmp = Alloc((long)b * c.Dim);
             _gate = Alloc((long)b * c.FfnDim); _up = Alloc((long)b * c.FfnDim);
             _last = Alloc((long)maxSequences * c.Dim); _lastNorm = Alloc((long)maxSequences * c.Dim);
             _rowTable = (int**)AllocBytes(b * sizeof(int*));
@@ -342,7 +343,7 @@ public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
     private void Pass(ReadOnlySpan<int> tokens, ReadOnlySpan<Segment> segments)
     {
         var c = Config;
-        int t = tokens.Length, dim = c.Dim, hd = c.HeadDim, kvDim = c.KvHeads * hd;
+        int t = tokens.Length, dim = c.Dim, hd = c.HeadDim, kvDim = c.KvHeads * hd, qDim = c.AttnDim;
         long tick = EngineProfile.Now();
         for (int i = 0; i < t; i++) Dequant.Row(_embed, tokens[i], _x + (long)i * dim);       // x (T, C)
         foreach (var seg in segments)
@@ -357,12 +358,17 @@ public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
                 tick = EngineProfile.Mark(li == 0 ? EngineProfile.Part.Embed : EngineProfile.Part.Residual, tick);
                 Norm(_x, l.AttnNorm, l.AttnNormBias, _xn, t);
                 tick = EngineProfile.Mark(EngineProfile.Part.Norm, tick);
-                Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, C), k/v (T, kvDim)
-                AddBias(_q, l.BiasQ, t, dim); AddBias(_k, l.BiasK, t, kvDim); AddBias(_v, l.BiasV, t, kvDim);
+                Project3(_xn, t, l.Q, _q, l.K, _k, l.V, _v);                                    // q (T, H·hd), k/v (T, kvDim)
+                AddBias(_q, l.BiasQ, t, qDim); AddBias(_k, l.BiasK, t, kvDim); AddBias(_v, l.BiasV, t, kvDim);
+                if (l.QNorm != null)                                                           // per-head q/k RMSNorm (Qwen3), before RoPE
+                {
+                    EngineOps.RmsNorm(_q, l.QNorm, _q, t * c.Heads, hd, c.NormEps);
+                    EngineOps.RmsNorm(_k, l.KNorm, _k, t * c.KvHeads, hd, c.NormEps);
+                }
                 tick = EngineProfile.Mark(EngineProfile.Part.Qkv, tick);
                 foreach (var seg in segments)                                                  // each sequence at its own positions
                 {
-                    float* q = _q + (long)seg.Row * dim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
+                    float* q = _q + (long)seg.Row * qDim, k = _k + (long)seg.Row * kvDim, v = _v + (long)seg.Row * kvDim;
                     if (rotary && _w.RopePairs)
                     {
                         EngineOps.RopePairs(q, seg.Count, c.Heads, hd, seg.Position, cos, sin);
@@ -378,7 +384,7 @@ public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
                 tick = EngineProfile.Mark(EngineProfile.Part.RopeStore, tick);
                 CachedAttention.Run(_q, _att, t, c.Heads, _cache, li, _rowTable, _rowPos, _alibi);
                 tick = EngineProfile.Mark(EngineProfile.Part.Attention, tick);
-                Project1(_att, t, l.O, _tmp, _qDim);
+                Project1(_att, t, l.O, _tmp, _qAttn);
                 AddBias(_tmp, l.BiasO, t, dim);
                 tick = EngineProfile.Mark(EngineProfile.Part.AttnOut, tick);
                 EngineOps.Add(_x, _tmp, (long)t * dim);
@@ -464,6 +470,7 @@ public sealed unsafe class DecoderEngine : IPagedCausalLm, IDisposable
         _disposed = true;
         _cache.Dispose();
         _matmul.Dispose(); _qDim?.Dispose(); _qFfn?.Dispose();
+        if (_qAttn != _qDim) _qAttn?.Dispose();
         _w.Dispose();
     }
 }

@@ -16,6 +16,8 @@ internal sealed unsafe class EngineLayer
     public float* AttnNorm, AttnNormBias, FfnNorm, FfnNormBias;
     public WeightMatrix Q, K, V, O, Gate, Up, Down;
     public float* BiasQ, BiasK, BiasV, BiasO, BiasGate, BiasUp, BiasDown;
+    /// <summary>Per-head q/k RMSNorm weights [HeadDim] (Qwen3), or null.</summary>
+    public float* QNorm, KNorm;
 }
 
 /// <summary>The weights of one model for the engine, with the memory they own.</summary>

@@ -26,7 +26,7 @@ internal static unsafe class GgufEngineWeights
         var w = new EngineWeights(c, file.Path, ropePairs: layout.PermuteQk, ownsFile ? file : null);
         try
         {
-            int kvDim = c.KvHeads * c.HeadDim;
+            int kvDim = c.KvHeads * c.HeadDim, qDim = c.AttnDim;
             bool ln = c.Norm == NormKind.LayerNorm;
             WeightMatrix Weight(string name, int rows, int cols)
             {
@@ -62,22 +62,23 @@ internal static unsafe class GgufEngineWeights
                 l.FfnNorm = Vector(b + "ffn_norm.weight", c.Dim); l.FfnNormBias = Bias(b + "ffn_norm.bias", c.Dim, ln);
                 if (file.TryGetTensor(b + "attn_qkv.weight") is not null)
                 {
-                    var qkv = Weight(b + "attn_qkv.weight", c.Dim + 2 * kvDim, c.Dim);
-                    l.Q = qkv.RowRange(0, c.Dim); l.K = qkv.RowRange(c.Dim, kvDim); l.V = qkv.RowRange(c.Dim + kvDim, kvDim);
+                    var qkv = Weight(b + "attn_qkv.weight", qDim + 2 * kvDim, c.Dim);
+                    l.Q = qkv.RowRange(0, qDim); l.K = qkv.RowRange(qDim, kvDim); l.V = qkv.RowRange(qDim + kvDim, kvDim);
                     if (c.QkvBias)
                     {
-                        float* qb = Vector(b + "attn_qkv.bias", c.Dim + 2 * kvDim);
-                        l.BiasQ = qb; l.BiasK = qb + c.Dim; l.BiasV = qb + c.Dim + kvDim;
+                        float* qb = Vector(b + "attn_qkv.bias", qDim + 2 * kvDim);
+                        l.BiasQ = qb; l.BiasK = qb + qDim; l.BiasV = qb + qDim + kvDim;
                     }
                 }
                 else
                 {
-                    l.Q = Weight(b + "attn_q.weight", c.Dim, c.Dim);
+                    l.Q = Weight(b + "attn_q.weight", qDim, c.Dim);
                     l.K = Weight(b + "attn_k.weight", kvDim, c.Dim);
                     l.V = Weight(b + "attn_v.weight", kvDim, c.Dim);
-                    l.BiasQ = Bias(b + "attn_q.bias", c.Dim, c.QkvBias); l.BiasK = Bias(b + "attn_k.bias", kvDim, c.QkvBias); l.BiasV = Bias(b + "attn_v.bias", kvDim, c.QkvBias);
+                    l.BiasQ = Bias(b + "attn_q.bias", qDim, c.QkvBias); l.BiasK = Bias(b + "attn_k.bias", kvDim, c.QkvBias); l.BiasV = Bias(b + "attn_v.bias", kvDim, c.QkvBias);
                 }
-                l.O = Weight(b + "attn_output.weight", c.Dim, c.Dim); l.BiasO = Bias(b + "attn_output.bias", c.Dim, c.ProjBias);
+                if (c.QkHeadNorm) { l.QNorm = Vector(b + "attn_q_norm.weight", c.HeadDim); l.KNorm = Vector(b + "attn_k_norm.weight", c.HeadDim); }
+                l.O = Weight(b + "attn_output.weight", c.Dim, qDim); l.BiasO = Bias(b + "attn_output.bias", c.Dim, c.ProjBias);
                 if (c.Mlp == MlpKind.SwiGlu) { l.Gate = Weight(b + "ffn_gate.weight", c.FfnDim, c.Dim); l.BiasGate = Bias(b + "ffn_gate.bias", c.FfnDim, c.ProjBias); }
                 l.Up = Weight(b + "ffn_up.weight", c.FfnDim, c.Dim); l.BiasUp = Bias(b + "ffn_up.bias", c.FfnDim, c.ProjBias);
                 l.Down = Weight(b + "ffn_down.weight", c.Dim, c.FfnDim); l.BiasDown = Bias(b + "ffn_down.bias", c.Dim, c.ProjBias);

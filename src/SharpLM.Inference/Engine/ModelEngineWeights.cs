@@ -22,7 +22,7 @@ internal static unsafe class ModelEngineWeights
         try
         {
             bool ln = c.Norm == NormKind.LayerNorm;
-            int kvDim = c.KvHeads * c.HeadDim;
+            int kvDim = c.KvHeads * c.HeadDim, qDim = c.AttnDim;
             float* Vec(string name) => w.Copy(Values(state, name));
             float* Bias(string name, bool present) => present ? Vec(name + ".bias") : null;
             WeightMatrix Mat(string name, int rows, int cols) => Matrix(w, state, name + ".weight", rows, cols, n.Conv1D);
@@ -37,20 +37,21 @@ internal static unsafe class ModelEngineWeights
                 l.FfnNorm = Vec(p + n.FfnNorm + ".weight"); l.FfnNormBias = ln ? Vec(p + n.FfnNorm + ".bias") : null;
                 if (n.FusedQkv is { } fused)
                 {
-                    var qkv = Mat(p + fused, c.Dim + 2 * kvDim, c.Dim);
-                    l.Q = qkv.RowRange(0, c.Dim); l.K = qkv.RowRange(c.Dim, kvDim); l.V = qkv.RowRange(c.Dim + kvDim, kvDim);
+                    var qkv = Mat(p + fused, qDim + 2 * kvDim, c.Dim);
+                    l.Q = qkv.RowRange(0, qDim); l.K = qkv.RowRange(qDim, kvDim); l.V = qkv.RowRange(qDim + kvDim, kvDim);
                     if (c.QkvBias)
                     {
                         float* b = Vec(p + fused + ".bias");
-                        l.BiasQ = b; l.BiasK = b + c.Dim; l.BiasV = b + c.Dim + kvDim;
+                        l.BiasQ = b; l.BiasK = b + qDim; l.BiasV = b + qDim + kvDim;
                     }
                 }
                 else
                 {
-                    l.Q = Mat(p + n.Q, c.Dim, c.Dim); l.K = Mat(p + n.K, kvDim, c.Dim); l.V = Mat(p + n.V, kvDim, c.Dim);
+                    l.Q = Mat(p + n.Q, qDim, c.Dim); l.K = Mat(p + n.K, kvDim, c.Dim); l.V = Mat(p + n.V, kvDim, c.Dim);
                     l.BiasQ = Bias(p + n.Q, c.QkvBias); l.BiasK = Bias(p + n.K, c.QkvBias); l.BiasV = Bias(p + n.V, c.QkvBias);
                 }
-                l.O = Mat(p + n.O, c.Dim, c.Dim); l.BiasO = Bias(p + n.O, c.ProjBias);
+                if (c.QkHeadNorm) { l.QNorm = Vec(p + n.QNorm + ".weight"); l.KNorm = Vec(p + n.KNorm + ".weight"); }
+                l.O = Mat(p + n.O, c.Dim, qDim); l.BiasO = Bias(p + n.O, c.ProjBias);
                 if (c.Mlp == MlpKind.SwiGlu) { l.Gate = Mat(p + n.Gate, c.FfnDim, c.Dim); l.BiasGate = Bias(p + n.Gate, c.ProjBias); }
                 l.Up = Mat(p + n.Up, c.FfnDim, c.Dim); l.BiasUp = Bias(p + n.Up, c.ProjBias);
                 l.Down = Mat(p + n.Down, c.Dim, c.FfnDim); l.BiasDown = Bias(p + n.Down, c.ProjBias);

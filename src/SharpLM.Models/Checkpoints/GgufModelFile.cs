@@ -102,9 +102,9 @@ internal static class GgufModelFile
             if (layout.SplitFusedQkv && names.FusedQkv is { } fused && name.EndsWith("." + fused + ".weight", StringComparison.Ordinal))
             {
                 string prefix = name[..^(fused.Length + ".weight".Length)];
-                yield return (prefix + "self_attn.q_proj.weight", p.Narrow(0, 0, c.Dim).Contiguous());
-                yield return (prefix + "self_attn.k_proj.weight", p.Narrow(0, c.Dim, kvDim).Contiguous());
-                yield return (prefix + "self_attn.v_proj.weight", p.Narrow(0, c.Dim + kvDim, kvDim).Contiguous());
+                yield return (prefix + "self_attn.q_proj.weight", p.Narrow(0, 0, c.AttnDim).Contiguous());
+                yield return (prefix + "self_attn.k_proj.weight", p.Narrow(0, c.AttnDim, kvDim).Contiguous());
+                yield return (prefix + "self_attn.v_proj.weight", p.Narrow(0, c.AttnDim + kvDim, kvDim).Contiguous());
             }
             else if (layout.SplitFusedQkv && names.FusedQkv is not null && name.Contains("." + names.FusedQkv + "."))
                 throw new NotSupportedException($"ModelFile: {name} (a fused q/k/v bias) has no place in llama.cpp's {layout.Arch} layout.");

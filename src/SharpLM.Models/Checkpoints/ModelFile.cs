@@ -168,6 +168,8 @@ public static class ModelFile
         var c = model.Config;
         if (c.Family != ModelFamily.Llama || c.QkvBias)
             throw new NotSupportedException($"ModelFile: llama2.c export supports LLaMA-style models, not {c.Family}{(c.QkvBias ? " with q/k/v bias" : "")}.");
+        if (c.QkHeadNorm || c.ExplicitHeadDim != 0)
+            throw new NotSupportedException("ModelFile: llama2.c files have no per-head q/k norms or head_dim of their own (Qwen3); convert to GGUF or a HF folder instead.");
         // llama2.c's header has no RoPE base or scaling (its runtime fixes θ = 10000), so a model with others would
         // come back with different numbers. (It has no epsilon either: 1e-5 on load; that changes logits by ~1e-4 only.)
         if (c.RopeTheta != 10000f || c.RopeScaling != 1f || c.Positions != PositionKind.Rotary)

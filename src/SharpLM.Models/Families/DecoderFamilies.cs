@@ -10,6 +10,7 @@ using SharpLM.Models.Families.Gpt2;
 using SharpLM.Models.Families.Hf;
 using SharpLM.Models.Families.Llama;
 using SharpLM.Models.Families.Qwen2;
+using SharpLM.Models.Families.Qwen3;
 using SharpLM.Models.Transformer;
 using SharpLM.Tensors;
 
@@ -36,9 +37,10 @@ public sealed record DecoderFamily(
 /// <summary>The registry of decoder families.</summary>
 public static class DecoderFamilies
 {
-    /// <summary>Every family, in lookup order (Qwen2 before LLaMA: both use LLaMA names, Qwen2 writes biased configs).</summary>
+    /// <summary>Every family, in lookup order (Qwen3 and Qwen2 before LLaMA: all use LLaMA names; Qwen3 writes configs with
+    /// per-head q/k norms, Qwen2 biased ones).</summary>
     public static readonly IReadOnlyList<DecoderFamily> All =
-        [Gpt2Family.Family, Qwen2Family.Family, LlamaFamily.Family, BaichuanFamily.Family];
+        [Gpt2Family.Family, Qwen3Family.Family, Qwen2Family.Family, LlamaFamily.Family, BaichuanFamily.Family];
 
     /// <summary>The weight-name table of <paramref name="family"/>.</summary>
     public static DecoderNames Names(ModelFamily family) =>

@@ -11,7 +11,9 @@ namespace SharpLM.Models.Families;
 public static class FamilyExpressibility
 {
     /// <summary>Throws NotSupportedException naming the first switch of <paramref name="c"/> that <paramref name="family"/> cannot store.</summary>
-    public static void Require(DecoderConfig c, string family, NormKind norm, bool preNorm, PositionKind[] positions, MlpKind[] mlps, bool qkvBias, bool projBias)
+    /// <param name="qkHeadNorm">The format has per-head q/k norms (Qwen3); <paramref name="explicitHeadDim"/>: it stores a head_dim other than dim / heads.</param>
+    public static void Require(DecoderConfig c, string family, NormKind norm, bool preNorm, PositionKind[] positions, MlpKind[] mlps, bool qkvBias, bool projBias,
+        bool qkHeadNorm = false, bool explicitHeadDim = false)
     {
         void Check(bool ok, string what, object value)
         {
@@ -24,5 +26,7 @@ public static class FamilyExpressibility
         Check(mlps.Contains(c.Mlp), "mlp", c.Mlp);
         Check(c.QkvBias == qkvBias, "qkv_bias", c.QkvBias);
         Check(c.ProjBias == projBias, "proj_bias", c.ProjBias);
+        Check(c.QkHeadNorm == qkHeadNorm, "qk_head_norm", c.QkHeadNorm);
+        Check(explicitHeadDim || c.ExplicitHeadDim == 0, "head_dim", c.ExplicitHeadDim);
     }
 }

@@ -55,15 +55,24 @@ public sealed record DecoderConfig
     /// <summary>Standard deviation of the normal initialisation of weights.</summary>
     public float InitStd { get; init; } = 0.02f;
 
+    /// <summary>Width of one attention head when it is not Dim / Heads (Qwen3's and Gemma's head_dim); 0 = Dim / Heads.</summary>
+    public int ExplicitHeadDim { get; init; }
+    /// <summary>RMSNorm over each q and each k head (weights [HeadDim]) before RoPE (Qwen3's q_norm/k_norm).</summary>
+    public bool QkHeadNorm { get; init; }
+
     /// <summary>Dimension of one attention head.</summary>
-    public int HeadDim => Dim / Heads;
+    public int HeadDim => ExplicitHeadDim > 0 ? ExplicitHeadDim : Dim / Heads;
+
+    /// <summary>Width of all query heads together (q projection rows, o projection columns): Heads · HeadDim.</summary>
+    public int AttnDim => Heads * HeadDim;
 
     /// <summary>Throws naming the field when the config is inconsistent.</summary>
     public DecoderConfig Validate()
     {
         void Check(bool ok, string msg) { if (!ok) throw new ArgumentException($"DecoderConfig: {msg}"); }
         Check(VocabSize > 0 && Dim > 0 && Layers > 0 && Heads > 0 && KvHeads > 0 && FfnDim > 0, "vocab_size, dim, layers, heads, kv_heads and ffn_dim must be positive.");
-        Check(Dim % Heads == 0, $"dim {Dim} must be divisible by heads {Heads}.");
+        Check(ExplicitHeadDim >= 0, $"explicit head dim must be 0 (dim / heads) or positive, got {ExplicitHeadDim}.");
+        Check(ExplicitHeadDim > 0 || Dim % Heads == 0, $"dim {Dim} must be divisible by heads {Heads}.");
         Check(Heads % KvHeads == 0, $"heads {Heads} must be a multiple of kv_heads {KvHeads}.");
         Check(Positions != PositionKind.Rotary || HeadDim % 2 == 0, $"rotary positions need an even head dim, got {HeadDim}.");
         Check(Dropout is >= 0 and < 1 && AttentionDropout is >= 0 and < 1, "dropout must be in [0, 1).");

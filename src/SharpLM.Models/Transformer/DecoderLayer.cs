@@ -24,6 +24,7 @@ public sealed class DecoderLayer : Module, IDecoderBlock
     private readonly DecoderConfig _c;
     private readonly int _index;
     private readonly Norm _attnNorm, _ffnNorm;
+    private readonly Norm? _qNorm, _kNorm;      // per-head q/k RMSNorm (QkHeadNorm)
     private readonly ChildSlot<ILinearLayer>? _q, _k, _v, _qkv, _gate;
     private readonly ChildSlot<ILinearLayer> _o, _up, _down;
 
@@ -35,14 +36,15 @@ public sealed class DecoderLayer : Module, IDecoderBlock
         bool ln = c.Norm == NormKind.LayerNorm;
         _attnNorm = Child(n.AttnNorm, new Norm(c.Norm, c.Dim, c.NormEps, bias: ln));
         if (n.FusedQkv is { } fused)
-            _qkv = Slot<ILinearLayer>(fused, new Linear(c.Dim, c.Dim + 2 * kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
+            _qkv = Slot<ILinearLayer>(fused, new Linear(c.Dim, c.AttnDim + 2 * kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
         else
         {
-            _q = Slot<ILinearLayer>(n.Q!, new Linear(c.Dim, c.Dim, c.QkvBias, gen, c.InitStd, n.Conv1D));
+            _q = Slot<ILinearLayer>(n.Q!, new Linear(c.Dim, c.AttnDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
             _k = Slot<ILinearLayer>(n.K!, new Linear(c.Dim, kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
             _v = Slot<ILinearLayer>(n.V!, new Linear(c.Dim, kvDim, c.QkvBias, gen, c.InitStd, n.Conv1D));
         }
-        _o = Slot<ILinearLayer>(n.O, new Linear(c.Dim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
+        _o = Slot<ILinearLayer>(n.O, new Linear(c.AttnDim, c.Dim, c.ProjBias, gen, c.InitStd, n.Conv1D));
+        if (c.QkHeadNorm) (_qNorm, _kNorm) = (Child(QkHeadNorms.Name(n.QNorm, c), QkHeadNorms.New(c)), Child(QkHeadNorms.Name(n.KNorm, c), QkHeadNorms.New(c)));
         _ffnNorm = Child(n.FfnNorm, new Norm(c.Norm, c.Dim, c.NormEps, bias: ln));
         if (c.Mlp == MlpKind.SwiGlu) _gate = Slot<ILinearLayer>(n.Gate ?? throw new ArgumentException($"{c.Family}: SwiGLU needs a gate projection name."), new Linear(c.Dim, c.FfnDim, c.ProjBias, gen, c.InitStd, n.Conv1D));
         _up = Slot<ILinearLayer>(n.Up, new Linear(c.Dim, c.FfnDim, c.ProjBias, gen, c.InitStd, n.Conv1D));
@@ -71,7 +73,7 @@ public sealed class DecoderLayer : Module, IDecoderBlock
     {
         int kvDim = _c.KvHeads * _c.HeadDim;
         if (_qkv is null) return (_k!.Value.Forward(x), _v!.Value.Forward(x));
-        var parts = Ops.Split(_qkv.Value.Forward(x), [_c.Dim, kvDim, kvDim], -1);
+        var parts = Ops.Split(_qkv.Value.Forward(x), [_c.AttnDim, kvDim, kvDim], -1);
         return (parts[1], parts[2]);
     }
 
@@ -85,10 +87,11 @@ public sealed class DecoderLayer : Module, IDecoderBlock
         Tensor q, k, v;
         if (_qkv is not null)
         {
-            var parts = Ops.Split(_qkv.Value.Forward(x), [c.Dim, kvDim, kvDim], -1);        // 3 × (B, T, ·)
+            var parts = Ops.Split(_qkv.Value.Forward(x), [c.AttnDim, kvDim, kvDim], -1);        // 3 × (B, T, ·)
             (q, k, v) = (parts[0], parts[1], parts[2]);
         }
         else (q, k, v) = (_q!.Value.Forward(x), _k!.Value.Forward(x), _v!.Value.Forward(x));
+        if (_qNorm is not null) (q, k) = QkHeadNorms.Apply(_qNorm, _kNorm!, q, k, c);
         q = q.Reshape(b, t, c.Heads, hd).Transpose(1, 2);                                    // (B, H, T, hd)
         k = k.Reshape(b, t, c.KvHeads, hd).Transpose(1, 2);                                  // (B, Hkv, T, hd)
         v = v.Reshape(b, t, c.KvHeads, hd).Transpose(1, 2);                                  // (B, Hkv, T, hd)
@@ -105,7 +108,7 @@ public sealed class DecoderLayer : Module, IDecoderBlock
         if (cache is not null) (k, v) = cache.Append(_index, k, v);                         // (B, Hkv, past+T, hd)
         var a = Ops.ScaledDotProductAttention(q, k, v, causal: true, alibiSlopes: alibi,
             dropoutP: c.AttentionDropout, seed: seed, training: Training, segments: segments); // (B, H, T, hd)
-        var o = _o.Value.Forward(a.Transpose(1, 2).Reshape(b, t, c.Dim));                   // (B, T, C)
+        var o = _o.Value.Forward(a.Transpose(1, 2).Reshape(b, t, c.AttnDim));               // (B, T, C)
         return AdaptionPrompt is { } adaption ? o + adaption.Output(this, q) : o;
     }
 

@@ -22,9 +22,10 @@ public static class DecoderLayout
         {
             string p = string.Format(n.Layer, l) + ".";
             var items = Norm(p + n.AttnNorm)
-                .Concat(n.FusedQkv is { } f ? Lin(p + f, c.Dim, c.Dim + 2 * kv, c.QkvBias)
-                    : Lin(p + n.Q, c.Dim, c.Dim, c.QkvBias).Concat(Lin(p + n.K, c.Dim, kv, c.QkvBias)).Concat(Lin(p + n.V, c.Dim, kv, c.QkvBias)))
-                .Concat(Lin(p + n.O, c.Dim, c.Dim, c.ProjBias))
+                .Concat(n.FusedQkv is { } f ? Lin(p + f, c.Dim, c.AttnDim + 2 * kv, c.QkvBias)
+                    : Lin(p + n.Q, c.Dim, c.AttnDim, c.QkvBias).Concat(Lin(p + n.K, c.Dim, kv, c.QkvBias)).Concat(Lin(p + n.V, c.Dim, kv, c.QkvBias)))
+                .Concat(Lin(p + n.O, c.AttnDim, c.Dim, c.ProjBias))
+                .Concat(c.QkHeadNorm ? [($"{p}{n.QNorm}.weight", [c.HeadDim]), ($"{p}{n.KNorm}.weight", [c.HeadDim])] : Array.Empty<(string, int[])>())
                 .Concat(Norm(p + n.FfnNorm))
                 .Concat(c.Mlp == MlpKind.SwiGlu ? Lin(p + n.Gate, c.Dim, c.FfnDim, c.ProjBias) : [])
                 .Concat(Lin(p + n.Up, c.Dim, c.FfnDim, c.ProjBias))

@@ -14,4 +14,8 @@ public sealed record DecoderNames(
 {
     /// <summary>The table of <paramref name="f"/>, from the family registry (Families/&lt;Family&gt;/*Family.cs).</summary>
     public static DecoderNames For(ModelFamily f) => Families.DecoderFamilies.Names(f);
+
+    /// <summary>Per-head q and k RMSNorm inside the attention module (Qwen3), used when the config has QkHeadNorm.</summary>
+    public string? QNorm { get; init; }
+    public string? KNorm { get; init; }
 }

@@ -30,9 +30,11 @@ public sealed class FamilyGgufEngineTests : IDisposable
     [InlineData("qwen2_mqa", "qwen2", GgmlType.F32, 1e-4)]
     [InlineData("baichuan_alibi", "baichuan", GgmlType.F32, 1e-4)]
     [InlineData("baichuan2_normhead", "baichuan", GgmlType.F32, 1e-4)]
+    [InlineData("qwen3_qknorm", "qwen3", GgmlType.F32, 1e-4)]
     [InlineData("gpt2", "gpt2", GgmlType.F16, 2e-2)]
     [InlineData("qwen2_mqa", "qwen2", GgmlType.F16, 2e-2)]
     [InlineData("baichuan_alibi", "baichuan", GgmlType.F16, 2e-2)]
+    [InlineData("qwen3_qknorm", "qwen3", GgmlType.F16, 2e-2)]
     public void GgufOfEveryFamilyRunsInTheEngineWithPyTorchLogits(string name, string arch, GgmlType type, double tolerance)
     {
         var fx = new OracleFixture(Path.Combine(Fixture(name), "oracle.safetensors"));

@@ -21,6 +21,7 @@ public class InMemoryEngineOracleTests
     [InlineData("qwen2_mqa")]
     [InlineData("baichuan_alibi")]
     [InlineData("baichuan2_normhead")]
+    [InlineData("qwen3_qknorm")]
     public void EngineFromModelMatchesPyTorchAtEveryPosition(string name)
     {
         var fx = new OracleFixture(Path.Combine(Dir(name), "oracle.safetensors"));

@@ -34,13 +34,14 @@ public sealed class GgufConfigReader(GgufFile file, string arch)
     /// <summary>Marks keys as understood (informational, or checked elsewhere).</summary>
     public void Accept(params string[] suffixes) { foreach (var s in suffixes) _read.Add(Key(s)); }
 
-    /// <summary>Checks the keys every decoder family shares and that SharpLM does not support beyond their default.</summary>
-    public void CheckCommon(int dim, int heads)
+    /// <summary>Checks the keys every decoder family shares and that SharpLM does not support beyond their default;
+    /// <paramref name="headDim"/> is the family's head width when it has its own (Qwen3's key_length), else 0 (dim / heads).</summary>
+    public void CheckCommon(int dim, int heads, int headDim = 0)
     {
-        int hd = dim / heads;
+        int hd = headDim > 0 ? headDim : dim / heads;
         foreach (var k in new[] { GgufKeys.KeyLengthSuffix, GgufKeys.ValueLengthSuffix, GgufKeys.RopeDimensionCountSuffix })
             if (Raw(k) is { } v && v.AsInt64() != hd)
-                throw ModelFormatException.Expected(file.Path, Key(k), $"the head dimension {hd} (embedding_length / head_count)", v.AsInt64());
+                throw ModelFormatException.Expected(file.Path, Key(k), headDim > 0 ? $"the head dimension {hd} (attention.key_length)" : $"the head dimension {hd} (embedding_length / head_count)", v.AsInt64());
         if (Raw(GgufKeys.ExpertCountSuffix) is { } ec && ec.AsInt64() > 0)
             throw ModelFormatException.Expected(file.Path, Key(GgufKeys.ExpertCountSuffix), "0 (mixture-of-experts models are not supported)", ec.AsInt64());
         Accept(GgufKeys.ExpertUsedCountSuffix, GgufKeys.VocabSizeSuffix);

@@ -6,12 +6,13 @@ namespace SharpLM.Models.Families.Llama;
 
 public static class LlamaFamily
 {
-    /// <summary>HF names: model.layers.{i}.self_attn.q_proj … (also used by Qwen2; Baichuan fuses q/k/v).</summary>
+    /// <summary>HF names: model.layers.{i}.self_attn.q_proj … (also used by Qwen2 and Qwen3; Baichuan fuses q/k/v).</summary>
     public static readonly DecoderNames Names = new(
         Embed: "model.embed_tokens", PositionEmbed: null, Layer: "model.layers.{0}",
         AttnNorm: "input_layernorm", Q: "self_attn.q_proj", K: "self_attn.k_proj", V: "self_attn.v_proj", FusedQkv: null, O: "self_attn.o_proj",
         FfnNorm: "post_attention_layernorm", Gate: "mlp.gate_proj", Up: "mlp.up_proj", Down: "mlp.down_proj",
-        FinalNorm: "model.norm", LmHead: "lm_head", Conv1D: false);
+        FinalNorm: "model.norm", LmHead: "lm_head", Conv1D: false)
+    { QNorm = "self_attn.q_norm", KNorm = "self_attn.k_norm" };   // Qwen3's per-head norms
 
     /// <summary>LLaMA-2 7B: RMSNorm, SwiGLU, RoPE, no biases, untied head.</summary>
     public static readonly DecoderConfig Llama2_7B = new()

@@ -14,14 +14,16 @@ public static class LlamaGguf
 
     private static DecoderConfig Read(GgufConfigReader r) => ReadRmsRope(r, LlamaFamily.Llama2_7B);
 
-    /// <summary>The RMSNorm + RoPE hyper-parameters LLaMA, Qwen2 and Baichuan share under their own prefix.</summary>
-    public static DecoderConfig ReadRmsRope(GgufConfigReader r, DecoderConfig preset)
+    /// <summary>The RMSNorm + RoPE hyper-parameters LLaMA, Qwen2, Qwen3 and Baichuan share under their own prefix;
+    /// with <paramref name="explicitHeadDim"/> the head width is attention.key_length (Qwen3) rather than dim / heads.</summary>
+    public static DecoderConfig ReadRmsRope(GgufConfigReader r, DecoderConfig preset, bool explicitHeadDim = false)
     {
         int dim = r.Int(GgufKeys.EmbeddingLengthSuffix), heads = r.Int(GgufKeys.HeadCountSuffix);
-        r.CheckCommon(dim, heads);
+        int hd = explicitHeadDim ? r.Int(GgufKeys.KeyLengthSuffix, dim / heads) : 0;
+        r.CheckCommon(dim, heads, hd);
         return preset with
         {
-            Dim = dim, Layers = r.Int(GgufKeys.BlockCountSuffix), Heads = heads, KvHeads = r.Int(GgufKeys.HeadCountKvSuffix, heads),
+            Dim = dim, ExplicitHeadDim = hd * heads == dim ? 0 : hd, Layers = r.Int(GgufKeys.BlockCountSuffix), Heads = heads, KvHeads = r.Int(GgufKeys.HeadCountKvSuffix, heads),
             FfnDim = r.Int(GgufKeys.FeedForwardLengthSuffix), MaxPositions = r.Int(GgufKeys.ContextLengthSuffix),
             NormEps = r.Float(GgufKeys.RmsEpsilonSuffix, 1e-5f),
             RopeTheta = r.Float(GgufKeys.RopeFreqBaseSuffix, 10000f), RopeScaling = r.RopeLinearFactor(),

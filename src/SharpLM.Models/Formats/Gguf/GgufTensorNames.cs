@@ -38,6 +38,14 @@ public static partial class GgufTensorNames
         new("model.layers.{i}.self_attn.v_proj.bias", "blk.{i}.attn_v.bias"),
     ];
 
+    /// <summary>Qwen3: the LLaMA table plus the per-head q/k RMSNorm weights.</summary>
+    public static readonly IReadOnlyList<TensorNameRule> Qwen3 =
+    [
+        .. Llama,
+        new("model.layers.{i}.self_attn.q_norm.weight", "blk.{i}.attn_q_norm.weight"),
+        new("model.layers.{i}.self_attn.k_norm.weight", "blk.{i}.attn_k_norm.weight"),
+    ];
+
     /// <summary>GPT-2 (HF names without the "transformer." prefix are accepted too, see <see cref="ToGguf"/>).
     /// Note HF GPT-2 uses Conv1D, so its c_attn/c_proj/c_fc weights are stored [in, out] and are transposed on conversion.</summary>
     public static readonly IReadOnlyList<TensorNameRule> Gpt2 =
