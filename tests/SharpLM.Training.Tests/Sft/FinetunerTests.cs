@@ -5,6 +5,7 @@
 // checkpoint). Bad configs fail with the field named.
 using SharpLM.Models.Checkpoints;
 using SharpLM.Models.Families;
+using SharpLM.Models.Peft;
 using SharpLM.Models.Transformer;
 using SharpLM.Text.Char;
 using SharpLM.Training.Pretraining;
@@ -61,6 +62,40 @@ public class FinetunerTests
         Assert.Equal(f.Model.NamedParameters().First().Param.ToArray(), loaded.NamedParameters().First().Param.ToArray());
         Assert.True(File.Exists(Path.Combine(r.Output, "tokenizer.json")));
         Assert.True(File.Exists(Path.Combine(dir, "out", "loss.png")));
+    }
+
+    [Fact]
+    public void A_lora_run_trains_only_the_adapter_and_writes_a_peft_folder_that_reproduces_the_model()
+    {
+        var (model, data, dir) = Setup();
+        var config = Config(model, data, Path.Combine(dir, "lora"), 3).With(
+            ["method=lora", "peft.r=4", "peft.lora_alpha=8", "peft.target_modules=[\"q_proj\",\"v_proj\"]", "peft.init_lora_weights=gaussian"]);
+        using var f = new Finetuner(config);
+        var r = f.Run();
+        // TinyLlama: 2 layers × (q_proj 32→32 + v_proj 32→16), rank 4: A [4, in] and B [out, 4] per module.
+        Assert.Equal(2 * (4 * (32 + 32) + 4 * (32 + 16)), r.TrainableParameters);
+        Assert.True(File.Exists(Path.Combine(r.Output, PeftAdapterFile.ConfigName)));
+        using var baseModel = ModelFile.Load(model);
+        var trainedBase = f.Model.NamedParameters().Where(p => !p.Name.Contains("lora_")).ToDictionary(p => p.Name, p => p.Param.ToArray());
+        foreach (var (name, p) in baseModel.NamedParameters())
+            Assert.Equal(p.ToArray(), trainedBase[name]); // the frozen base did not move
+        // The saved adapter on a fresh copy of the base gives the fine-tuned model's logits.
+        var ids = SharpLM.Tensors.Tensor.FromArray(new[] { 1, 2, 3, 4, 5 }, [1, 5]);
+        f.Model.Eval();
+        var expected = f.Model.Forward(ids).ToArray();
+        var adapter = PeftAdapterFile.Load(r.Output, baseModel);
+        baseModel.Eval();
+        var got = baseModel.Forward(ids).ToArray();
+        Assert.Equal("LORA", adapter.PeftType);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - got[i]) < 1e-5, $"logit {i}: {got[i]} vs {expected[i]}");
+        Assert.NotEqual(ModelFileLogits(model, ids), expected); // and training moved it away from the base
+    }
+
+    private static float[] ModelFileLogits(string path, SharpLM.Tensors.Tensor ids)
+    {
+        using var m = ModelFile.Load(path);
+        m.Eval();
+        return m.Forward(ids).ToArray();
     }
 
     private sealed class StopAt(long step, CancellationTokenSource cts) : IProgress<TrainProgress>
