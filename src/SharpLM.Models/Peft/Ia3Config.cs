@@ -45,8 +45,8 @@ public sealed record Ia3Config
 
     public JsonObject ToJson()
     {
-        var o = (JsonObject)Generic.DeepClone();
-        o["peft_type"] = "IA3";
+        var o = PeftConfigFields.NewConfig("IA3");          // PEFT's base fields (task_type, inference_mode, …), then the ones read
+        foreach (var (k, v) in Generic) o[k] = v?.DeepClone();
         o["target_modules"] = Targets.TargetModules?.ToJson();
         o["exclude_modules"] = Targets.ExcludeModules?.ToJson();
         o["feedforward_modules"] = FeedforwardModules?.ToJson();

@@ -119,8 +119,8 @@ public sealed record LoraConfig
     /// <summary>The adapter_config.json object as PEFT writes it.</summary>
     public JsonObject ToJson()
     {
-        var o = (JsonObject)Generic.DeepClone();
-        o["peft_type"] = "LORA";
+        var o = PeftConfigFields.NewConfig("LORA");          // PEFT's base fields (task_type, inference_mode, …), then the ones read
+        foreach (var (k, v) in Generic) o[k] = v?.DeepClone();
         o["r"] = R;
         o["lora_alpha"] = LoraAlpha == Math.Floor(LoraAlpha) ? JsonValue.Create((long)LoraAlpha) : JsonValue.Create(LoraAlpha);
         o["lora_dropout"] = LoraDropout;

@@ -74,7 +74,9 @@ public class FinetunerTests
         var r = f.Run();
         // TinyLlama: 2 layers × (q_proj 32→32 + v_proj 32→16), rank 4: A [4, in] and B [out, 4] per module.
         Assert.Equal(2 * (4 * (32 + 32) + 4 * (32 + 16)), r.TrainableParameters);
-        Assert.True(File.Exists(Path.Combine(r.Output, PeftAdapterFile.ConfigName)));
+        var written = PeftAdapterFile.ReadConfig(r.Output);                                   // PEFT's base fields are there too
+        Assert.Equal("CAUSAL_LM", written["task_type"]!.GetValue<string>());
+        Assert.Equal(4, written["r"]!.GetValue<int>());
         using var baseModel = ModelFile.Load(model);
         var trainedBase = f.Model.NamedParameters().Where(p => !p.Name.Contains("lora_")).ToDictionary(p => p.Name, p => p.Param.ToArray());
         foreach (var (name, p) in baseModel.NamedParameters())
