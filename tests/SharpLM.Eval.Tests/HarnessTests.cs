@@ -162,4 +162,15 @@ public class HarnessTests
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
         model.Dispose();
     }
+
+    [Fact]
+    public void ReportBarsAreFractionsOfOneUnlessAValueExceedsOne()
+    {
+        var small = SharpLM.Eval.Reports.EvalReport.BarChart([("a", 0.02), ("b", 0.5)]);
+        Assert.Contains("width=\"8.0\"", small);    // 0.02 of the 400-pixel plot, not full width
+        Assert.Contains("width=\"200.0\"", small);
+        var large = SharpLM.Eval.Reports.EvalReport.BarChart([("ppl", 20.0), ("ppl2", 10.0)]);
+        Assert.Contains("width=\"400.0\"", large);  // above 1: scaled to the largest
+        Assert.Contains("width=\"200.0\"", large);
+    }
 }

@@ -40,11 +40,14 @@ public static class EvalReport
         return sb.Append("</body></html>").ToString();
     }
 
-    /// <summary>A horizontal bar chart as inline SVG, bars scaled to the largest value.</summary>
+    /// <summary>
+    /// A horizontal bar chart as inline SVG. Bars run from 0 to 1 (accuracy, exact match, F1 are fractions, so 2% must
+    /// not draw full width); only a metric with values above 1 (perplexity, BLEU in points) is scaled to its largest value.
+    /// </summary>
     public static string BarChart(IReadOnlyList<(string Label, double Value)> bars)
     {
         const int barH = 22, labelW = 160, plotW = 400;
-        double max = Math.Max(1e-12, bars.Select(b => Math.Abs(b.Value)).DefaultIfEmpty(1).Max());
+        double max = Math.Max(1.0, bars.Select(b => Math.Abs(b.Value)).DefaultIfEmpty(1).Max());
         var sb = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{labelW + plotW + 80}\" height=\"{bars.Count * barH + 10}\">");
         for (int i = 0; i < bars.Count; i++)
         {
