@@ -34,17 +34,10 @@ public sealed class Ia3Adapter : IMergeablePeftAdapter
         config.Validate();
         string head = DecoderNames.For(model.Config.Family).LmHead;
         var hits = config.Targets.Select(model, "IA3", model.Config.TiedEmbeddings ? null : head);
+        PeftLayers.CheckTargets(hits, "IA3", adapterName);
         foreach (var (path, m) in hits)
-        {
-            if (m is IPeftLayer { PeftType: not "IA3" } other)
-                throw new ArgumentException($"IA3: '{path}' is already wrapped by a {other.PeftType} adapter; one method per module.");
-            if (m is Ia3Linear l && l.AdapterNames.Contains(adapterName))
-                throw new ArgumentException($"IA3: the model already has an adapter named '{adapterName}' on '{path}'.");
-            if (m is Ia3Linear l2 && l2.IsFeedforward != config.IsFeedforward(path))
-                throw new ArgumentException($"IA3: '{path}' is a {(l2.IsFeedforward ? "feed-forward" : "non-feed-forward")} target of another IA3 adapter; this config says otherwise.");
-            if (m is not Linear and not Ia3Linear)
-                throw new ArgumentException($"IA3: '{path}' is a {m.GetType().Name}, not a Linear.");
-        }
+            if (m is Ia3Linear l && l.IsFeedforward != config.IsFeedforward(path))
+                throw new ArgumentException($"IA3: '{path}' is a {(l.IsFeedforward ? "feed-forward" : "non-feed-forward")} target of another IA3 adapter; this config says otherwise.");
         bool first = !PeftLayers.Wrappers(model).Any();
         var active = first ? new[] { adapterName } : PeftLayers.Active(model).ToArray();
         var gen = new Generator(seed);

@@ -43,15 +43,7 @@ public sealed class LoraAdapter : IMergeablePeftAdapter
         config.Validate();
         string head = DecoderNames.For(model.Config.Family).LmHead;
         var hits = config.Targets.Select(model, "LORA", model.Config.TiedEmbeddings ? null : head);
-        foreach (var (path, m) in hits)
-        {
-            if (m is IPeftLayer { PeftType: not "LORA" } other)
-                throw new ArgumentException($"LORA: '{path}' is already wrapped by a {other.PeftType} adapter; one method per module.");
-            if (m is LoraLinear l && l.AdapterNames.Contains(adapterName))
-                throw new ArgumentException($"LORA: the model already has an adapter named '{adapterName}' on '{path}'.");
-            if (m is not Linear and not LoraLinear)
-                throw new ArgumentException($"LORA: '{path}' is a {m.GetType().Name}, not a Linear.");
-        }
+        PeftLayers.CheckTargets(hits, "LORA", adapterName);
         bool first = !PeftLayers.Wrappers(model).Any();
         var active = first ? new[] { adapterName } : PeftLayers.Active(model).ToArray();
         var gen = new Generator(seed);

@@ -33,6 +33,23 @@ public static partial class PeftLayers
     [GeneratedRegex(@"\.\d+\.")]
     private static partial Regex LayerIndex();
 
+    /// <summary>
+    /// Refuses, before anything is wrapped, a target that another method already wraps, one that already holds an adapter
+    /// named <paramref name="adapterName"/>, and one that is not a Linear (LoRA and IA³ attach the same way).
+    /// </summary>
+    public static void CheckTargets(IEnumerable<(string Path, Module Module)> hits, string peftType, string adapterName)
+    {
+        foreach (var (path, m) in hits)
+        {
+            if (m is IPeftLayer other && other.PeftType != peftType)
+                throw new ArgumentException($"{peftType}: '{path}' is already wrapped by a {other.PeftType} adapter; one method per module.");
+            if (m is IPeftLayer same && same.AdapterNames.Contains(adapterName))
+                throw new ArgumentException($"{peftType}: the model already has an adapter named '{adapterName}' on '{path}'.");
+            if (m is not Linear and not IPeftLayer)
+                throw new ArgumentException($"{peftType}: '{path}' is a {m.GetType().Name}, not a Linear.");
+        }
+    }
+
     /// <summary>Puts <paramref name="replacement"/> in the slot at <paramref name="path"/> (exactly one module).</summary>
     public static void Put(Module model, string path, Module replacement)
     {
